@@ -1,0 +1,134 @@
+package io.orisun.ccc;
+
+import io.orisun.api.BoundarySpec;
+import io.orisun.api.FailedPrecondition;
+import io.orisun.api.OrisunException;
+import io.orisun.api.Unavailable;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * Creates and upgrades the tables and functions of one boundary: its schema if missing, then this module's
+ * versioned migrations ({@code io/orisun/ccc/V*__*.sql}), with a Flyway history table of its own,
+ * {@code "<boundary>_orisun_schema_history"}, in the boundary's schema. Several boundaries can share a schema.
+ */
+public final class BoundarySchema {
+
+    private static final System.Logger LOG = System.getLogger(BoundarySchema.class.getName());
+    private static final String LOCATION = "classpath:io/orisun/ccc";
+
+    private BoundarySchema() {
+    }
+
+    /**
+     * Brings the boundary's objects to the newest version. It is idempotent, and safe to run from several threads
+     * or nodes at once: runs for the same boundary are serialized by a session advisory lock, and a concurrent
+     * creation of a shared schema is tolerated. It uses one connection of {@code admin}, which needs the right to
+     * create schemas (or the schema must exist) and tables.
+     *
+     * @throws Unavailable        when the database cannot be reached
+     * @throws FailedPrecondition when a migration fails, for instance for lack of privileges or because the
+     *                            recorded history does not match this version's migrations
+     */
+    public static void apply(DataSource admin, BoundarySpec boundary) {
+        BoundaryTables tables = BoundaryTables.of(boundary);
+        String lockName = boundary.schema() + "." + boundary.name() + "#migrate";
+        try (Connection connection = admin.getConnection()) {
+            if (!connection.getAutoCommit()) {
+                connection.setAutoCommit(true);
+            }
+            run(connection, SchemaStatements.LOCK, lockName);
+            try {
+                createSchema(connection, boundary);
+                migrate(connection, boundary);
+            } finally {
+                unlock(connection, lockName);
+            }
+        } catch (SQLException e) {
+            throw migrationFailure(e, tables);
+        }
+    }
+
+    private static void run(Connection connection, String sql, String lockName) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, lockName);
+            statement.execute();
+        }
+    }
+
+    /**
+     * Releases the session lock. If that fails, the connection is aborted rather than returned to the pool,
+     * where it would keep the lock and block every later migration of the boundary.
+     */
+    private static void unlock(Connection connection, String lockName) throws SQLException {
+        try {
+            run(connection, SchemaStatements.UNLOCK, lockName);
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "releasing the migration lock " + lockName + " failed;"
+                    + " discarding its connection", e);
+            connection.abort(Runnable::run);
+        }
+    }
+
+    private static void createSchema(Connection connection, BoundarySpec boundary) throws SQLException {
+        String sql = SchemaStatements.CREATE_SCHEMA.formatted(BoundarySpec.quote(boundary.schema()));
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            // IF NOT EXISTS does not hold against a concurrent creation by another boundary of the same schema:
+            // the loser fails with a duplicate (42P06) or a unique violation on the catalog (23505).
+            if (!"42P06".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+    }
+
+    private static void migrate(Connection connection, BoundarySpec boundary) {
+        Flyway flyway = Flyway.configure(BoundarySchema.class.getClassLoader())
+                .dataSource(new PinnedConnection(connection))
+                .locations(LOCATION)
+                .resourceProvider(new MigrationScripts())
+                .javaMigrationClassProvider(List::of)
+                .defaultSchema(boundary.schema())
+                .schemas(boundary.schema())
+                .createSchemas(false)
+                .table(boundary.name() + "_orisun_schema_history")
+                .placeholders(Map.of(
+                        "schema", BoundarySpec.quote(boundary.schema()),
+                        "boundary", boundary.name(),
+                        "lockName", boundary.schema() + "." + boundary.name()))
+                // A second boundary in a shared schema finds the schema non-empty; baselining at 0 (not the default
+                // 1) keeps its V1 from being skipped.
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .cleanDisabled(true)
+                .load();
+        try {
+            MigrateResult result = flyway.migrate();
+            if (result.migrationsExecuted > 0) {
+                LOG.log(System.Logger.Level.INFO, "boundary {0} in schema {1} migrated to version {2}",
+                        boundary.name(), boundary.schema(), result.targetSchemaVersion);
+            }
+        } catch (FlywayException e) {
+            throw new FailedPrecondition("migrating boundary " + boundary.name() + " in schema " + boundary.schema()
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static OrisunException migrationFailure(SQLException e, BoundaryTables tables) {
+        if (SqlFailure.isConnectionLevel(e)) {
+            return new Unavailable("the database could not be reached while migrating boundary " + tables.boundary()
+                    + " (SQLSTATE " + e.getSQLState() + ")", e);
+        }
+        return new FailedPrecondition("preparing the migration of boundary " + tables.boundary() + " in schema "
+                + tables.spec().schema() + " failed (SQLSTATE " + e.getSQLState() + ")", e);
+    }
+}

@@ -1,0 +1,344 @@
+package io.orisun.ccc;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.orisun.api.AlreadyExists;
+import io.orisun.api.ConsistencyViolation;
+import io.orisun.api.EventToSave;
+import io.orisun.api.OrisunException;
+import io.orisun.api.Position;
+import io.orisun.api.SaveResult;
+import io.orisun.api.Unavailable;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+
+/**
+ * The writer of one boundary. Callers queue their saves; one flusher, a virtual thread, takes everything queued
+ * (up to the batch limits, in arrival order) and commits it with one call of the boundary's save function: one
+ * round trip, one transaction, one WAL flush for the whole group.
+ *
+ * <p>If that call fails as a whole for a reason other than the connection (a value that jsonb cannot hold, for
+ * instance), nothing was committed, and the requests are run again one per transaction so that only the bad one
+ * fails. A connection-level failure answers every request of the batch with {@link Unavailable}.
+ */
+final class GroupCommitter implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(GroupCommitter.class.getName());
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+    private final BoundaryTables tables;
+    private final DataSource writes;
+    private final GroupCommitSettings settings;
+    private final String saveSql;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition queued = lock.newCondition();
+    private final Condition room = lock.newCondition();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final Thread flusher;
+    private boolean closed;
+
+    GroupCommitter(BoundaryTables tables, DataSource writes, GroupCommitSettings settings) {
+        this.tables = tables;
+        this.writes = writes;
+        this.settings = settings;
+        this.saveSql = SaveStatements.saveBatch(tables);
+        this.flusher = Thread.ofVirtual().name("orisun-commit-" + tables.boundary()).start(this::run);
+    }
+
+    /**
+     * Queues the save and blocks until its batch has committed (or it was rejected). Blocks first while
+     * {@code maxPending} requests are already waiting.
+     *
+     * @throws Unavailable when the committer is closed, closes while the save waits in the queue, the database
+     *                     cannot be reached, or the calling thread is interrupted
+     */
+    SaveResult submit(PreparedSave save) {
+        Pending pending = new Pending(save, new CompletableFuture<>());
+        lock.lock();
+        try {
+            while (!closed && queue.size() >= settings.maxPending()) {
+                room.await();
+            }
+            if (closed) {
+                throw shuttingDown();
+            }
+            queue.addLast(pending);
+            queued.signal();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while waiting for room to save to boundary " + tables.boundary(), e);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return pending.result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while waiting for a save to boundary " + tables.boundary()
+                    + " to commit; it may still commit", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("a save to boundary " + tables.boundary() + " failed", cause);
+        }
+    }
+
+    /** How many saves wait for the flusher; the one being committed is not counted. */
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops taking saves, answers every queued one with {@link Unavailable}, and waits a bounded time for the
+     * batch being committed, whose callers still get its real outcome.
+     */
+    @Override
+    public void close() {
+        List<Pending> abandoned;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            abandoned = new ArrayList<>(queue);
+            queue.clear();
+            queued.signalAll();
+            room.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Pending pending : abandoned) {
+            pending.result().completeExceptionally(shuttingDown());
+        }
+        try {
+            if (!flusher.join(CLOSE_WAIT)) {
+                LOG.log(System.Logger.Level.WARNING, "the save batch of boundary {0} was still running {1} after"
+                        + " close; its callers are answered when the database replies", tables.boundary(), CLOSE_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Unavailable shuttingDown() {
+        return new Unavailable("the event log is shutting down");
+    }
+
+    private void run() {
+        while (true) {
+            List<Pending> batch = nextBatch();
+            if (batch.isEmpty()) {
+                return;
+            }
+            try {
+                flush(batch);
+            } catch (RuntimeException | Error e) {
+                // A defect, not a database answer: fail this batch and keep serving the boundary.
+                LOG.log(System.Logger.Level.ERROR, "saving a batch to boundary " + tables.boundary() + " failed", e);
+                for (Pending pending : batch) {
+                    pending.result().completeExceptionally(e);
+                }
+            }
+        }
+    }
+
+    /** The next batch in arrival order, or an empty list once closed. */
+    private List<Pending> nextBatch() {
+        lock.lock();
+        try {
+            while (queue.isEmpty() && !closed) {
+                // Only close() wakes the flusher besides a new save; it is never interrupted, because an
+                // interrupt would close the socket of a statement in flight.
+                queued.awaitUninterruptibly();
+            }
+            if (closed) {
+                return List.of();
+            }
+            List<Pending> batch = new ArrayList<>(Math.min(queue.size(), settings.maxBatchRequests()));
+            int events = 0;
+            while (!queue.isEmpty() && batch.size() < settings.maxBatchRequests()) {
+                int size = queue.peekFirst().save().events().size();
+                if (!batch.isEmpty() && events + size > settings.maxBatchEvents()) {
+                    break;
+                }
+                batch.add(queue.pollFirst());
+                events += size;
+            }
+            room.signalAll();
+            return batch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void flush(List<Pending> batch) {
+        try (Connection connection = writes.getConnection()) {
+            // Auto-commit makes the call its own transaction: the commit travels with the statement, no extra trip.
+            if (!connection.getAutoCommit()) {
+                connection.setAutoCommit(true);
+            }
+            try {
+                execute(connection, batch);
+            } catch (SQLException e) {
+                if (batch.size() == 1 || SqlFailure.isConnectionLevel(e)) {
+                    fail(batch, e);
+                } else {
+                    LOG.log(System.Logger.Level.DEBUG, "a batch of {0} saves to boundary {1} failed with SQLSTATE {2};"
+                            + " saving them one by one", batch.size(), tables.boundary(), e.getSQLState());
+                    isolate(connection, batch);
+                }
+            }
+        } catch (SQLException e) {
+            // No connection, or closing it failed: requests already answered keep their answer.
+            fail(batch, e);
+        }
+    }
+
+    private void isolate(Connection connection, List<Pending> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            Pending pending = batch.get(i);
+            try {
+                execute(connection, List.of(pending));
+            } catch (SQLException e) {
+                if (SqlFailure.isConnectionLevel(e)) {
+                    fail(batch.subList(i, batch.size()), e);
+                    return;
+                }
+                fail(List.of(pending), e);
+            }
+        }
+    }
+
+    private void fail(List<Pending> batch, SQLException e) {
+        for (Pending pending : batch) {
+            pending.result().completeExceptionally(failure(e));
+        }
+    }
+
+    private OrisunException failure(SQLException e) {
+        if (SqlFailure.isConnectionLevel(e)) {
+            return new Unavailable("the database could not be reached while saving to boundary " + tables.boundary()
+                    + " (SQLSTATE " + e.getSQLState() + "); the save may have been committed, and repeating it with"
+                    + " the same event ids is safe", e);
+        }
+        return SqlFailure.translate(e, "saving to", tables);
+    }
+
+    /** Runs the save function for {@code batch} and answers each request from its result row. */
+    private void execute(Connection connection, List<Pending> batch) throws SQLException {
+        int total = 0;
+        for (Pending pending : batch) {
+            total += pending.save().events().size();
+        }
+        String[] ids = new String[total];
+        String[] types = new String[total];
+        String[] data = new String[total];
+        String[] metadata = new String[total];
+        int i = 0;
+        for (Pending pending : batch) {
+            for (EventToSave event : pending.save().events()) {
+                ids[i] = event.eventId();
+                types[i] = event.eventType();
+                data[i] = event.data();
+                metadata[i] = event.metadata();
+                i++;
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(saveSql)) {
+            statement.setString(1, headers(batch));
+            statement.setArray(2, connection.createArrayOf("text", ids));
+            statement.setArray(3, connection.createArrayOf("text", types));
+            statement.setArray(4, connection.createArrayOf("text", data));
+            statement.setArray(5, connection.createArrayOf("text", metadata));
+            // The whole result is read before executeQuery returns, and in auto-commit the commit precedes the
+            // final reply, so every row below describes committed work.
+            try (ResultSet rows = statement.executeQuery()) {
+                for (Pending pending : batch) {
+                    if (!rows.next()) {
+                        throw new IllegalStateException("the save function of boundary " + tables.boundary()
+                                + " returned fewer rows than requests");
+                    }
+                    answer(pending, rows);
+                }
+            }
+        }
+    }
+
+    private void answer(Pending pending, ResultSet row) throws SQLException {
+        String outcome = row.getString(1);
+        Position first = new Position(row.getLong(2), row.getLong(3));
+        Position last = new Position(row.getLong(4), row.getLong(5));
+        CompletableFuture<SaveResult> result = pending.result();
+        switch (outcome) {
+            case "A" -> result.complete(new SaveResult(first, last, false));
+            case "R" -> result.complete(new SaveResult(first, last, true));
+            case "C" -> result.completeExceptionally(
+                    new ConsistencyViolation(pending.save().check().orElseThrow().expected(), first));
+            case "X" -> result.completeExceptionally(new AlreadyExists("event_id " + row.getString(6)
+                    + " already exists in boundary " + tables.boundary() + " with different content"));
+            default -> throw new IllegalStateException("the save function of boundary " + tables.boundary()
+                    + " returned the unknown outcome " + outcome);
+        }
+    }
+
+    /** The JSON array of request headers that the save function reads; see V1__event_log.sql. */
+    private static String headers(List<Pending> batch) {
+        StringWriter out = new StringWriter(32 * batch.size());
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartArray();
+            for (Pending pending : batch) {
+                json.writeStartObject();
+                json.writeNumberField("n", pending.save().events().size());
+                if (pending.save().check().isPresent()) {
+                    PreparedSave.Check check = pending.save().check().get();
+                    json.writeArrayFieldStart("e");
+                    json.writeNumber(check.expected().transactionId());
+                    json.writeNumber(check.expected().globalId());
+                    json.writeEndArray();
+                    if (!check.predicate().matchesEverything()) {
+                        json.writeStringField("p", check.predicate().sql());
+                        json.writeArrayFieldStart("v");
+                        for (String value : check.predicate().values()) {
+                            json.writeString(value);
+                        }
+                        json.writeEndArray();
+                    }
+                }
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a StringWriter failed", e);
+        }
+        return out.toString();
+    }
+
+    private record Pending(PreparedSave save, CompletableFuture<SaveResult> result) {
+    }
+}

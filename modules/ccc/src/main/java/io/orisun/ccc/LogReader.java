@@ -1,0 +1,130 @@
+package io.orisun.ccc;
+
+import io.orisun.api.Criterion;
+import io.orisun.api.Direction;
+import io.orisun.api.Event;
+import io.orisun.api.LatestByCriteria;
+import io.orisun.api.Position;
+import io.orisun.api.ReadRequest;
+import io.orisun.api.ReadStart;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Runs the read statements of every boundary. Each method is one statement, so each answer comes from one
+ * snapshot, and because writers commit in position order (see the save function) that snapshot holds a gap-free
+ * prefix of the log.
+ */
+final class LogReader {
+
+    private final DataSource reads;
+
+    LogReader(DataSource reads) {
+        this.reads = reads;
+    }
+
+    List<Event> read(BoundaryTables tables, ReadRequest request) {
+        boolean ascending = request.direction() == Direction.ASC;
+        Optional<Position> bound = Optional.empty();
+        String start;
+        switch (request.start()) {
+            case ReadStart.Edge edge -> start = "TRUE";
+            case ReadStart.From from -> {
+                start = ascending ? ReadStatements.AT_OR_AFTER : ReadStatements.AT_OR_BEFORE;
+                bound = Optional.of(from.position());
+            }
+            case ReadStart.After after -> {
+                start = ascending ? ReadStatements.AFTER : ReadStatements.BEFORE;
+                bound = Optional.of(after.position());
+            }
+        }
+        CriteriaSql.Predicate criteria = CriteriaSql.of(request.query(), CriteriaSql.Binding.JDBC);
+        String sql = ReadStatements.READ.formatted(tables.events(), start, criteria.sql(), ascending ? "ASC" : "DESC");
+        try (Connection connection = reads.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            int parameter = 1;
+            if (bound.isPresent()) {
+                statement.setLong(parameter++, bound.get().transactionId());
+                statement.setLong(parameter++, bound.get().globalId());
+            }
+            for (String value : criteria.values()) {
+                statement.setString(parameter++, value);
+            }
+            statement.setInt(parameter, request.count());
+            List<Event> events = new ArrayList<>(Math.min(request.count(), 256));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    events.add(event(rows, 1));
+                }
+            }
+            return events;
+        } catch (SQLException e) {
+            throw SqlFailure.translate(e, "reading from", tables);
+        }
+    }
+
+    /** Expects validated criteria: at least one, each with at least one tag. */
+    LatestByCriteria latest(BoundaryTables tables, List<Criterion> criteria) {
+        StringBuilder sql = new StringBuilder(256 * criteria.size());
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < criteria.size(); i++) {
+            CriteriaSql.Predicate predicate = CriteriaSql.of(criteria.get(i), CriteriaSql.Binding.JDBC);
+            if (i > 0) {
+                sql.append("\nUNION ALL\n");
+            }
+            sql.append(ReadStatements.LATEST_BRANCH.formatted(i, tables.events(), predicate.sql()));
+            values.addAll(predicate.values());
+        }
+        try (Connection connection = reads.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setString(i + 1, values.get(i));
+            }
+            List<Optional<Event>> latest = new ArrayList<>(Collections.nCopies(criteria.size(), Optional.empty()));
+            Position context = Position.NONE;
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    Event event = event(rows, 2);
+                    latest.set(rows.getInt(1), Optional.of(event));
+                    if (event.position().isAfter(context)) {
+                        context = event.position();
+                    }
+                }
+            }
+            return new LatestByCriteria(latest, context);
+        } catch (SQLException e) {
+            throw SqlFailure.translate(e, "reading from", tables);
+        }
+    }
+
+    /** The head row: the newest position (or {@link Position#NONE}) and the event count. */
+    Head head(BoundaryTables tables) {
+        try (Connection connection = reads.getConnection();
+             PreparedStatement statement = connection.prepareStatement(ReadStatements.HEAD.formatted(tables.head()));
+             ResultSet row = statement.executeQuery()) {
+            if (!row.next()) {
+                throw new IllegalStateException("the head row of boundary " + tables.boundary() + " is missing");
+            }
+            return new Head(new Position(row.getLong(1), row.getLong(2)), row.getLong(3));
+        } catch (SQLException e) {
+            throw SqlFailure.translate(e, "reading from", tables);
+        }
+    }
+
+    record Head(Position position, long count) {
+    }
+
+    private static Event event(ResultSet row, int first) throws SQLException {
+        return new Event(row.getString(first), row.getString(first + 1), row.getString(first + 2),
+                row.getString(first + 3), new Position(row.getLong(first + 4), row.getLong(first + 5)),
+                row.getObject(first + 6, OffsetDateTime.class).toInstant());
+    }
+}

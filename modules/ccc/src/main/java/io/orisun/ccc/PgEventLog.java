@@ -1,0 +1,219 @@
+package io.orisun.ccc;
+
+import io.orisun.api.AlreadyExists;
+import io.orisun.api.AppendCondition;
+import io.orisun.api.BoundarySpec;
+import io.orisun.api.Criterion;
+import io.orisun.api.Event;
+import io.orisun.api.EventLog;
+import io.orisun.api.EventToSave;
+import io.orisun.api.InvalidRequest;
+import io.orisun.api.LatestByCriteria;
+import io.orisun.api.NotFound;
+import io.orisun.api.Position;
+import io.orisun.api.ReadRequest;
+import io.orisun.api.SaveRequest;
+import io.orisun.api.SaveResult;
+import io.orisun.api.Unavailable;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+
+/**
+ * The event log of every served boundary, in PostgreSQL.
+ *
+ * <p><b>Positions.</b> Global ids run 0, 1, 2, ... per boundary with no gaps; all events of one save share
+ * {@code transaction_id = (largest global id of the save) + 1}. Writers of a boundary are serialized from position
+ * assignment to commit by one advisory lock, across processes, so positions follow commit order and every read
+ * sees a gap-free prefix of the log.
+ *
+ * <p><b>Saves</b> are validated on the caller's thread, then queued to the boundary's group committer, which
+ * commits concurrent saves together in one transaction while answering each on its own: accepted,
+ * {@link io.orisun.api.ConsistencyViolation} when its condition does not hold, {@link AlreadyExists} when one of
+ * its event ids is stored with other content, or a replay ({@link SaveResult#replayed()}) when the whole save is
+ * already stored.
+ *
+ * <p>It does not create tables: {@link BoundarySchema#apply} must have run for every boundary it serves. It does
+ * not own the data sources either; the caller closes them after {@link #close()}.
+ */
+public final class PgEventLog implements EventLog, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(PgEventLog.class.getName());
+
+    private final DataSource writes;
+    private final GroupCommitSettings settings;
+    private final LogReader reader;
+    private final Map<String, Served> boundaries = new ConcurrentHashMap<>();
+    private boolean closed;
+
+    /**
+     * @param writes     connections for saves; one is busy per boundary while its batch commits
+     * @param reads      connections for reads, count and head
+     * @param boundaries the boundaries to serve, each already migrated
+     * @param settings   group-commit limits, see {@link GroupCommitSettings#DEFAULTS}
+     * @throws AlreadyExists when two specs name the same boundary in different schemas
+     */
+    public PgEventLog(DataSource writes, DataSource reads, Collection<BoundarySpec> boundaries,
+                      GroupCommitSettings settings) {
+        this.writes = Objects.requireNonNull(writes, "writes");
+        this.reader = new LogReader(Objects.requireNonNull(reads, "reads"));
+        this.settings = Objects.requireNonNull(settings, "settings");
+        for (BoundarySpec boundary : boundaries) {
+            addBoundary(boundary);
+        }
+    }
+
+    /**
+     * Starts serving a boundary, such as one created at runtime, whose migration has run. Adding a boundary that
+     * is already served with the same schema does nothing.
+     *
+     * @throws AlreadyExists when the boundary is served with a different schema
+     * @throws Unavailable   after {@link #close()}
+     */
+    public synchronized void addBoundary(BoundarySpec boundary) {
+        Objects.requireNonNull(boundary, "boundary");
+        if (closed) {
+            throw new Unavailable("the event log is shutting down");
+        }
+        Served existing = boundaries.get(boundary.name());
+        if (existing != null) {
+            if (!existing.tables().spec().schema().equals(boundary.schema())) {
+                throw new AlreadyExists("boundary " + boundary.name() + " is already served from schema "
+                        + existing.tables().spec().schema() + ", not " + boundary.schema());
+            }
+            return;
+        }
+        BoundaryTables tables = BoundaryTables.of(boundary);
+        boundaries.put(boundary.name(), new Served(tables, new GroupCommitter(tables, writes, settings)));
+        LOG.log(System.Logger.Level.DEBUG, "serving boundary {0} from schema {1}", boundary.name(), boundary.schema());
+    }
+
+    /**
+     * Appends the events atomically if the condition holds. Blocks until the batch holding this save has
+     * committed.
+     *
+     * @throws InvalidRequest                        for a malformed request (an invalid boundary name, data or
+     *                                               metadata that is not a JSON object, repeated event ids), or a
+     *                                               value the database cannot store
+     * @throws NotFound                              for a boundary that is not served
+     * @throws io.orisun.api.ConsistencyViolation    when the newest event of the condition's context is not at the
+     *                                               expected position
+     * @throws AlreadyExists                         when an event id is stored already with different content
+     * @throws Unavailable                           when the database cannot be reached or the log is closing
+     */
+    @Override
+    public SaveResult save(SaveRequest request) {
+        Served served = served(request.boundary());
+        return served.committer().submit(prepare(request));
+    }
+
+    /** Validates a save and translates its condition; runs on the caller's thread, before any queueing. */
+    static PreparedSave prepare(SaveRequest request) {
+        List<EventToSave> events = request.events();
+        Map<String, Integer> indexById = new HashMap<>(events.size() * 2);
+        for (int i = 0; i < events.size(); i++) {
+            EventToSave event = events.get(i);
+            Integer earlier = indexById.putIfAbsent(event.eventId(), i);
+            if (earlier != null) {
+                throw new InvalidRequest("events[" + i + "].event_id repeats events[" + earlier + "].event_id");
+            }
+            JsonObjectCheck.requireObject(event.data(), "events[" + i + "].data");
+            JsonObjectCheck.requireObject(event.metadata(), "events[" + i + "].metadata");
+        }
+        Optional<PreparedSave.Check> check = switch (request.condition()) {
+            case AppendCondition.Unconditional unconditional -> Optional.empty();
+            case AppendCondition.ContextUnchanged context -> Optional.of(new PreparedSave.Check(
+                    context.expected(), CriteriaSql.of(context.query(), CriteriaSql.Binding.ARRAY)));
+        };
+        return new PreparedSave(events, check);
+    }
+
+    /**
+     * One page of the boundary's events that match the query, ordered by position in the requested direction.
+     *
+     * @throws InvalidRequest for an invalid boundary name
+     * @throws NotFound       for a boundary that is not served
+     * @throws Unavailable    when the database cannot be reached
+     */
+    @Override
+    public List<Event> read(ReadRequest request) {
+        return reader.read(served(request.boundary()).tables(), request);
+    }
+
+    /**
+     * The newest event for each criterion, in request order, and the largest of their positions (or
+     * {@link Position#NONE}), all from one statement and so from one snapshot.
+     *
+     * @throws InvalidRequest without criteria, for a criterion without tags, or an invalid boundary name
+     * @throws NotFound       for a boundary that is not served
+     */
+    @Override
+    public LatestByCriteria latest(String boundary, List<Criterion> criteria) {
+        Served served = served(boundary);
+        if (criteria.isEmpty()) {
+            throw new InvalidRequest("at least one criterion is required");
+        }
+        for (int i = 0; i < criteria.size(); i++) {
+            if (criteria.get(i).tags().isEmpty()) {
+                throw new InvalidRequest("criteria[" + i + "] needs at least one tag");
+            }
+        }
+        return reader.latest(served.tables(), criteria);
+    }
+
+    /** The exact number of events, from the boundary's head row. */
+    @Override
+    public long count(String boundary) {
+        Served served = served(boundary);
+        return reader.head(served.tables()).count();
+    }
+
+    /** The position of the newest committed event, or {@link Position#NONE} for an empty boundary. */
+    @Override
+    public Position head(String boundary) {
+        Served served = served(boundary);
+        return reader.head(served.tables()).position();
+    }
+
+    /**
+     * Stops the group committers: saves still queued, and saves made from now on, fail with {@link Unavailable}
+     * ("the event log is shutting down"); batches being committed finish. Reads keep working while the data
+     * sources are open.
+     */
+    @Override
+    public void close() {
+        List<Served> stopping;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            stopping = List.copyOf(boundaries.values());
+        }
+        for (Served served : stopping) {
+            served.committer().close();
+        }
+    }
+
+    /** How many saves wait in the boundary's queue, not counting the batch being committed. */
+    int queued(String boundary) {
+        return served(boundary).committer().queued();
+    }
+
+    private Served served(String boundary) {
+        BoundarySpec.requireBoundaryName(boundary);
+        Served served = boundaries.get(boundary);
+        if (served == null) {
+            throw new NotFound("boundary " + boundary + " does not exist");
+        }
+        return served;
+    }
+
+    private record Served(BoundaryTables tables, GroupCommitter committer) {
+    }
+}

@@ -1,0 +1,42 @@
+package io.orisun.ccc;
+
+/**
+ * The statements the log reader runs. Table names come from {@link BoundaryTables}; predicates from
+ * {@link CriteriaSql}; every value is a {@code ?} parameter.
+ */
+final class ReadStatements {
+
+    /** Formatted with: table, start predicate, criteria predicate, direction (ASC or DESC). */
+    static final String READ = """
+            SELECT event_id, event_type, data::text, metadata::text, transaction_id, global_id, date_created
+              FROM %1$s
+             WHERE %2$s
+               AND %3$s
+             ORDER BY transaction_id %4$s, global_id %4$s
+             LIMIT ?""";
+
+    /**
+     * One branch of the latest-by-criteria union, formatted with: criterion number, table, criterion predicate.
+     * The branches are joined with {@code UNION ALL}, so that every criterion is answered from one snapshot.
+     */
+    static final String LATEST_BRANCH = """
+            (SELECT %1$d AS criterion, event_id, event_type, data::text, metadata::text, transaction_id, global_id,
+                    date_created
+               FROM %2$s
+              WHERE %3$s
+              ORDER BY transaction_id DESC, global_id DESC
+              LIMIT 1)""";
+
+    /** Formatted with the head table. */
+    static final String HEAD = """
+            SELECT transaction_id, global_id, event_count FROM %s""";
+
+    /** Row comparisons that the primary key (transaction_id, global_id) serves. */
+    static final String AT_OR_AFTER = "(transaction_id, global_id) >= (?, ?)";
+    static final String AFTER = "(transaction_id, global_id) > (?, ?)";
+    static final String AT_OR_BEFORE = "(transaction_id, global_id) <= (?, ?)";
+    static final String BEFORE = "(transaction_id, global_id) < (?, ?)";
+
+    private ReadStatements() {
+    }
+}

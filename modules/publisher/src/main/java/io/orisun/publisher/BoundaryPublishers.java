@@ -1,0 +1,90 @@
+package io.orisun.publisher;
+
+import io.nats.client.Connection;
+import io.orisun.api.BoundarySpec;
+import io.orisun.api.EventLogReader;
+import io.orisun.api.Unavailable;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The publishers of a node: one loop per boundary that drains the boundary's PostgreSQL log into its JetStream
+ * stream while this node holds the boundary's publisher lease.
+ *
+ * <p>Guarantees: events reach the stream in position order, each with the message id {@code <boundary>:<tx>:<gid>};
+ * the checkpoint in PostgreSQL is written once per batch and only after JetStream acknowledged every event of the
+ * batch, so it is never ahead of the stream; after any failure, publishing resumes from the checkpoint.
+ * Across all nodes sharing the database exactly one holds a boundary's lease, a PostgreSQL session advisory lock;
+ * it is released when its session ends, and the other nodes try to take it every
+ * {@link PublisherSettings#leaseRetry()}.
+ */
+public final class BoundaryPublishers implements AutoCloseable {
+
+    private final Connection nats;
+    private final EventLogReader log;
+    private final PgSessions sessions;
+    private final PublisherSettings settings;
+    private final Map<String, PublisherLoop> loops = new ConcurrentHashMap<>();
+    private boolean closed;
+
+    /**
+     * @param nats     the node's NATS connection, which must outlive this object
+     * @param log      the event log to publish from
+     * @param sessions opens the dedicated connection of each boundary's publisher
+     * @param settings batch size, waits and stream limits
+     */
+    public BoundaryPublishers(Connection nats, EventLogReader log, PgSessions sessions, PublisherSettings settings) {
+        this.nats = Objects.requireNonNull(nats, "nats");
+        this.log = Objects.requireNonNull(log, "log");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /**
+     * Starts publishing {@code boundary}, whose tables must exist; does nothing when it is published already.
+     *
+     * @throws Unavailable after {@link #close()}
+     */
+    public synchronized void start(BoundarySpec boundary) {
+        if (closed) {
+            throw new Unavailable("the publishers are stopped");
+        }
+        loops.computeIfAbsent(boundary.name(), name -> {
+            PublisherLoop loop = new PublisherLoop(boundary, nats, log, sessions, settings);
+            loop.start();
+            return loop;
+        });
+    }
+
+    /** Whether this node holds the publisher lease of {@code boundary} at this moment. */
+    public boolean leads(String boundary) {
+        PublisherLoop loop = loops.get(boundary);
+        return loop != null && loop.leading();
+    }
+
+    /** Stops every loop and releases the leases; returns when the loops have ended. */
+    @Override
+    public void close() {
+        List<PublisherLoop> stopping;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            stopping = List.copyOf(loops.values());
+        }
+        List<Thread> stoppers = stopping.stream()
+                .map(loop -> Thread.ofVirtual().name("orisun-publisher-stop").start(loop::stop))
+                .toList();
+        for (Thread stopper : stoppers) {
+            try {
+                stopper.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package io.orisun.publisher;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.orisun.api.EventLogReader;
+import io.orisun.api.OrisunException;
+import io.orisun.api.Position;
+import java.io.IOException;
+import java.time.ZonedDateTime;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One boundary's live events on this node, shared by all its subscribers: one ordered JetStream consumer that
+ * starts at new messages and fills an {@link EventRing}.
+ *
+ * <p>The feed promises nothing about completeness; it only tells subscribers when to stop waiting for it. It is
+ * <em>behind</em> a global id when it has received a higher id (so the one asked for was missed or has been
+ * evicted), or when the log head was at or beyond that id a whole tick ago and the feed still has not delivered
+ * it (the publisher lags, or NATS is down). A subscriber then reads the log instead.
+ *
+ * <p>A watchdog checks every tick that the consumer is alive and still reads the current incarnation of the stream
+ * (a memory stream is recreated empty after a NATS restart), and subscribes afresh when it is not.
+ */
+final class LiveFeed implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(LiveFeed.class.getName());
+
+    private final EventStream stream;
+    private final Connection nats;
+    private final EventLogReader log;
+    private final FeedSettings settings;
+    private final EventRing ring;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger subscribers = new AtomicInteger();
+    private final AtomicLong highestReceived = new AtomicLong(-1);
+    private volatile long logAhead = -1;
+    private volatile boolean closed;
+    private final Thread watchdog;
+
+    // Touched only by the watchdog thread, and by start() before the watchdog runs.
+    private Dispatcher dispatcher;
+    private JetStreamSubscription subscription;
+    private ZonedDateTime subscribedIncarnation;
+    private Position previousHead;
+    private boolean consumerFailing;
+
+    private LiveFeed(EventStream stream, Connection nats, EventLogReader log, FeedSettings settings) {
+        this.stream = stream;
+        this.nats = nats;
+        this.log = log;
+        this.settings = settings;
+        this.ring = new EventRing(settings.ringCapacity());
+        this.watchdog = Thread.ofVirtual().name("orisun-feed-" + stream.boundary()).unstarted(this::watch);
+    }
+
+    /** Starts the feed; its consumer is subscribed before this returns, unless NATS cannot be reached right now. */
+    static LiveFeed start(String boundary, Connection nats, EventLogReader log, FeedSettings settings) {
+        LiveFeed feed = new LiveFeed(EventStream.of(boundary), nats, log, settings);
+        feed.checkConsumer();
+        feed.watchdog.start();
+        return feed;
+    }
+
+    EventRing ring() {
+        return ring;
+    }
+
+    void attach() {
+        subscribers.incrementAndGet();
+    }
+
+    void detach() {
+        subscribers.decrementAndGet();
+    }
+
+    /** Whether a subscriber that needs {@code globalId} should read it from the log rather than wait. */
+    boolean behind(long globalId) {
+        return highestReceived.get() >= globalId || logAhead >= globalId;
+    }
+
+    /**
+     * Waits until the ring holds {@code globalId}, the feed is {@link #behind} it, {@code stop} says so, or a
+     * safety timeout of two ticks passes; the caller re-examines the state in every case.
+     */
+    void await(long globalId, BooleanSupplier stop) throws InterruptedException {
+        lock.lock();
+        try {
+            // Announce the wait before checking, so that a message arriving in between signals us (see wake()).
+            waiting.incrementAndGet();
+            try {
+                if (closed || stop.getAsBoolean() || ring.find(globalId).isPresent() || behind(globalId)) {
+                    return;
+                }
+                changed.await(settings.tick().toMillis() * 2, TimeUnit.MILLISECONDS);
+            } finally {
+                waiting.decrementAndGet();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every waiting subscriber, for instance one that was cancelled. */
+    void wakeAll() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void wake() {
+        if (waiting.get() > 0) {
+            wakeAll();
+        }
+    }
+
+    private void onMessage(Message message) {
+        Optional<io.orisun.api.Event> decoded = EventMessage.decode(message);
+        if (decoded.isEmpty()) {
+            // An oversized event travels as a bare marker; subscribers read it from the log like any missed id.
+            LOG.log(System.Logger.Level.DEBUG, "feed of boundary {0} skipped a message without an event body",
+                    stream.boundary());
+            return;
+        }
+        FeedEvent event = new FeedEvent(decoded.get());
+        ring.put(event);
+        highestReceived.accumulateAndGet(event.globalId(), Math::max);
+        wake();
+    }
+
+    private void watch() {
+        while (!closed) {
+            try {
+                Thread.sleep(settings.tick());
+            } catch (InterruptedException e) {
+                return;
+            }
+            checkConsumer();
+            if (subscribers.get() > 0) {
+                checkHead();
+            } else {
+                previousHead = null;
+            }
+        }
+    }
+
+    /** Subscribes again when there is no live consumer, or the stream was recreated since it subscribed. */
+    private void checkConsumer() {
+        if (closed) {
+            return;
+        }
+        try {
+            JetStreamManagement jsm = nats.jetStreamManagement();
+            ZonedDateTime incarnation = stream.ensureExists(jsm, settings.stream());
+            if (subscription == null || !subscription.isActive() || !incarnation.equals(subscribedIncarnation)) {
+                subscribe(nats.jetStream(), incarnation);
+            }
+            if (consumerFailing) {
+                consumerFailing = false;
+                LOG.log(System.Logger.Level.INFO, "live feed of boundary {0} is following stream {1} again",
+                        stream.boundary(), stream.name());
+            }
+        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+            // IllegalStateException: the connection is closed or reconnecting. Subscribers read the log meanwhile.
+            if (!consumerFailing) {
+                consumerFailing = true;
+                LOG.log(System.Logger.Level.WARNING, "live feed of boundary {0} cannot follow stream {1}: {2};"
+                        + " subscribers read PostgreSQL until it can", stream.boundary(), stream.name(), e.toString());
+            }
+        }
+    }
+
+    private void subscribe(JetStream js, ZonedDateTime incarnation) throws IOException, JetStreamApiException {
+        if (dispatcher == null) {
+            dispatcher = nats.createDispatcher();
+        }
+        if (subscription != null) {
+            try {
+                dispatcher.unsubscribe(subscription);
+            } catch (IllegalStateException alreadyGone) {
+                // The old consumer died with its connection or stream.
+            }
+            subscription = null;
+        }
+        PushSubscribeOptions options = PushSubscribeOptions.builder()
+                .stream(stream.name())
+                .ordered(true)
+                .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New).build())
+                .build();
+        subscription = js.subscribe(stream.subjects(), dispatcher, this::onMessage, false, options);
+        subscribedIncarnation = incarnation;
+        LOG.log(System.Logger.Level.DEBUG, "live feed of boundary {0} subscribed to stream {1} created at {2}",
+                stream.boundary(), stream.name(), incarnation);
+    }
+
+    /**
+     * Marks the feed behind whatever the log held a tick ago and the feed has not delivered since: then the
+     * publisher lags or NATS is unreachable, and waiting longer would only delay subscribers.
+     */
+    private void checkHead() {
+        Position head;
+        try {
+            head = log.head(stream.boundary());
+        } catch (OrisunException e) {
+            LOG.log(System.Logger.Level.DEBUG, "live feed of boundary {0} could not read the log head: {1}",
+                    stream.boundary(), e.getMessage());
+            return;
+        }
+        Position previous = previousHead;
+        if (previous != null && previous.globalId() > highestReceived.get() && previous.globalId() > logAhead) {
+            logAhead = previous.globalId();
+            wakeAll();
+        }
+        previousHead = head;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        watchdog.interrupt();
+        try {
+            watchdog.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        wakeAll();
+        if (dispatcher != null) {
+            try {
+                nats.closeDispatcher(dispatcher);
+            } catch (IllegalStateException connectionClosed) {
+                // Nothing left to unsubscribe from.
+            }
+        }
+    }
+}

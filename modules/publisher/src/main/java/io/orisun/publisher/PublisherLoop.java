@@ -1,0 +1,330 @@
+package io.orisun.publisher;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import io.orisun.api.BoundarySpec;
+import io.orisun.api.Direction;
+import io.orisun.api.Event;
+import io.orisun.api.EventLogReader;
+import io.orisun.api.OrisunException;
+import io.orisun.api.Position;
+import io.orisun.api.Query;
+import io.orisun.api.ReadRequest;
+import io.orisun.api.ReadStart;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Publishes one boundary's log to its JetStream stream, on this node, whenever this node holds the boundary's
+ * publisher lease.
+ *
+ * <p>The loop: take the lease (or retry every {@link PublisherSettings#leaseRetry()}); then repeatedly read the
+ * checkpoint, read the next batch after it from the log (ascending, a stable committed prefix), refuse a batch that
+ * does not strictly advance, publish every event with its message id and pipelined acks (each message expecting its
+ * predecessor as the stream's last, so that the stream stays in order), wait for all acks, and only then move the
+ * checkpoint to the batch's last event. When the log has nothing new, wait for a commit
+ * notification or the idle tick. Any failure is retried from the checkpoint after a backoff: events are never
+ * skipped or reordered, and a republished event is dropped by JetStream's duplicate window.
+ */
+final class PublisherLoop {
+
+    private static final System.Logger LOG = System.getLogger(PublisherLoop.class.getName());
+
+    /** Acks outstanding at once: enough to keep the link busy without an unbounded queue in the client. */
+    private static final int ACK_WINDOW = 512;
+    /** How long a whole batch may take to be acknowledged before the attempt counts as failed. */
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** Room for the message's own headers next to the event headers, in bytes. */
+    private static final int HEADER_ALLOWANCE = 512;
+
+    private final BoundarySpec boundary;
+    private final EventStream stream;
+    private final Connection nats;
+    private final EventLogReader log;
+    private final PgSessions sessions;
+    private final PublisherSettings settings;
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean stopping;
+    private volatile boolean leading;
+    private volatile PublisherSession session;
+
+    // Touched only by the loop thread.
+    private boolean standingBy;
+    private String failing;
+    private int failures;
+    private boolean streamChecked;
+
+    PublisherLoop(BoundarySpec boundary, Connection nats, EventLogReader log, PgSessions sessions,
+                  PublisherSettings settings) {
+        this.boundary = boundary;
+        this.stream = EventStream.of(boundary.name());
+        this.nats = nats;
+        this.log = log;
+        this.sessions = sessions;
+        this.settings = settings;
+        this.thread = Thread.ofVirtual().name("orisun-publisher-" + boundary.name()).unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Whether this node holds the boundary's publisher lease right now. */
+    boolean leading() {
+        return leading;
+    }
+
+    private void run() {
+        Duration backoff = FIRST_BACKOFF;
+        while (!stopping) {
+            try {
+                if (!leading && !takeLease()) {
+                    pause(settings.leaseRetry());
+                    continue;
+                }
+                boolean published = publishNextBatch();
+                if (failing != null) {
+                    LOG.log(System.Logger.Level.INFO, "publisher of boundary {0} recovered after {1} failed attempts",
+                            boundary.name(), failures);
+                    failing = null;
+                    failures = 0;
+                }
+                backoff = FIRST_BACKOFF;
+                if (!published) {
+                    waitForCommits();
+                }
+            } catch (SQLException e) {
+                if (stopping) {
+                    break;
+                }
+                // The session is suspect: drop it, and with it the lease, rather than guess whether it still holds.
+                dropSession("PostgreSQL session failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")");
+                backoff = failed(e.toString(), backoff);
+            } catch (IOException | JetStreamApiException | TimeoutException | ExecutionException e) {
+                if (stopping) {
+                    break;
+                }
+                streamChecked = false;
+                backoff = failed("NATS: " + e, backoff);
+            } catch (OrisunException | RefusedBatch e) {
+                backoff = failed(e.toString(), backoff);
+            } catch (InterruptedException e) {
+                if (!stopping) {
+                    Thread.currentThread().interrupt();
+                    LOG.log(System.Logger.Level.ERROR, "publisher of boundary {0} was interrupted and stops",
+                            boundary.name());
+                }
+                break;
+            } catch (RuntimeException e) {
+                // The loop is the boundary's only publisher on this node: an unexpected failure (a closed NATS
+                // connection, a client-library state error) must cost a retry, not the publisher.
+                if (stopping) {
+                    break;
+                }
+                backoff = failed(e.toString(), backoff);
+            }
+        }
+        dropSession("publisher stopped");
+    }
+
+    private boolean takeLease() throws SQLException, IOException, JetStreamApiException {
+        if (session == null) {
+            session = PublisherSession.open(sessions, boundary,
+                    "orisun-publisher " + settings.nodeId() + " " + boundary.name());
+        }
+        if (!session.tryLease()) {
+            if (!standingBy) {
+                standingBy = true;
+                LOG.log(System.Logger.Level.INFO, "boundary {0} is published by another node; node {1} stands by",
+                        boundary.name(), settings.nodeId());
+            }
+            return false;
+        }
+        standingBy = false;
+        leading = true;
+        if (settings.listenEnabled()) {
+            session.listen();
+        }
+        LOG.log(System.Logger.Level.INFO, "node {0} took the publisher lease of boundary {1}; resuming after {2}",
+                settings.nodeId(), boundary.name(), session.checkpoint());
+        stream.createOrUpdate(nats.jetStreamManagement(), settings.stream());
+        streamChecked = true;
+        return true;
+    }
+
+    /** Publishes the next batch; false when the log has nothing after the checkpoint. */
+    private boolean publishNextBatch() throws SQLException, IOException, JetStreamApiException, InterruptedException,
+            TimeoutException, ExecutionException, RefusedBatch {
+        // Reading the checkpoint on the lease's session also proves the session, and so the lease, is alive.
+        Position checkpoint = session.checkpoint();
+        List<Event> batch = log.read(new ReadRequest(boundary.name(), Query.all(), ReadStart.after(checkpoint),
+                Direction.ASC, settings.batchSize()));
+        if (batch.isEmpty()) {
+            return false;
+        }
+        requireAdvance(checkpoint, batch);
+        if (!streamChecked) {
+            // After a NATS failure the stream may be gone (memory streams do not survive a restart).
+            stream.ensureExists(nats.jetStreamManagement(), settings.stream());
+            streamChecked = true;
+        }
+        publish(batch);
+        Position last = batch.getLast().position();
+        if (!session.advanceCheckpoint(last)) {
+            LOG.log(System.Logger.Level.WARNING, "checkpoint of boundary {0} was already at or beyond {1}",
+                    boundary.name(), last);
+        }
+        return true;
+    }
+
+    private void requireAdvance(Position checkpoint, List<Event> batch) throws RefusedBatch {
+        Position previous = checkpoint;
+        for (Event event : batch) {
+            if (!event.position().isAfter(previous)) {
+                throw new RefusedBatch("batch of boundary " + boundary.name() + " does not advance: " + event.position()
+                        + " follows " + previous);
+            }
+            previous = event.position();
+        }
+    }
+
+    private void publish(List<Event> batch) throws IOException, JetStreamApiException, InterruptedException,
+            TimeoutException, ExecutionException {
+        JetStream js = nats.jetStream();
+        long maxPayload = nats.getMaxPayload();
+        long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+        ArrayDeque<CompletableFuture<PublishAck>> acks = new ArrayDeque<>(Math.min(batch.size(), ACK_WINDOW));
+        String previousId = null;
+        try {
+            for (Event event : batch) {
+                Position position = event.position();
+                Headers headers = EventMessage.headers(position);
+                byte[] body = EventMessage.body(event);
+                if (body.length + HEADER_ALLOWANCE > maxPayload) {
+                    // Too large for NATS: publish the position alone, so that the stream keeps every id and
+                    // subscribers fetch this event from the log.
+                    LOG.log(System.Logger.Level.WARNING, "event {0} of boundary {1} ({2} bytes) exceeds the NATS max"
+                            + " payload; publishing its position only", position, boundary.name(), body.length);
+                    body = new byte[0];
+                }
+                Message message = NatsMessage.builder().subject(stream.subject()).headers(headers).data(body).build();
+                String id = EventMessage.messageId(boundary.name(), position);
+                PublishOptions.Builder options = PublishOptions.builder().messageId(id).expectedStream(stream.name());
+                if (previousId != null) {
+                    // Chaining each message to its predecessor keeps the stream in position order even with acks
+                    // in flight: once one message is refused, JetStream refuses the rest of the batch too, instead
+                    // of storing them ahead of the refused one. A retry's duplicates are acknowledged before this
+                    // check, so the chain resumes where the stream stopped.
+                    options.expectedLastMsgId(previousId);
+                }
+                previousId = id;
+                acks.add(js.publishAsync(message, options.build()));
+                if (acks.size() >= ACK_WINDOW) {
+                    awaitAck(acks.poll(), deadline);
+                }
+            }
+            while (!acks.isEmpty()) {
+                awaitAck(acks.poll(), deadline);
+            }
+        } finally {
+            acks.forEach(ack -> ack.cancel(false));
+        }
+    }
+
+    private void awaitAck(CompletableFuture<PublishAck> pending, long deadline)
+            throws InterruptedException, TimeoutException, ExecutionException, IOException {
+        PublishAck ack = pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (!stream.name().equals(ack.getStream())) {
+            // Another stream captures the subject; its ack says nothing about ours.
+            throw new IOException("acknowledged by stream " + ack.getStream() + ", not " + stream.name());
+        }
+    }
+
+    private void waitForCommits() throws SQLException, InterruptedException {
+        if (settings.listenEnabled()) {
+            session.awaitNotification(settings.idleWait());
+        } else {
+            pause(settings.idleWait());
+        }
+    }
+
+    private void pause(Duration duration) throws InterruptedException {
+        stopSignal.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private Duration failed(String what, Duration backoff) {
+        failures++;
+        if (!what.equals(failing)) {
+            failing = what;
+            LOG.log(System.Logger.Level.WARNING, "publisher of boundary {0} failed, retrying from the checkpoint: {1}",
+                    boundary.name(), what);
+        }
+        try {
+            pause(backoff);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Duration doubled = backoff.multipliedBy(2);
+        return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+    }
+
+    private void dropSession(String reason) {
+        PublisherSession current = session;
+        session = null;
+        if (leading) {
+            leading = false;
+            LOG.log(stopping ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                    "node {0} gave up the publisher lease of boundary {1}: {2}", settings.nodeId(), boundary.name(),
+                    reason);
+        }
+        if (current != null) {
+            try {
+                current.close();
+            } catch (SQLException e) {
+                // The session was broken already; closing it released the lease all the same.
+                current.abort();
+            }
+        }
+    }
+
+    /** Stops the loop and waits for it; the lease is released when its session closes. */
+    void stop() {
+        stopping = true;
+        stopSignal.countDown();
+        PublisherSession current = session;
+        if (current != null) {
+            // Unblocks a wait for notifications; the loop then releases what is left.
+            current.abort();
+        }
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A batch that would move the checkpoint backwards or repeat a position; retried, never published. */
+    static final class RefusedBatch extends Exception {
+        RefusedBatch(String message) {
+            super(message);
+        }
+    }
+}

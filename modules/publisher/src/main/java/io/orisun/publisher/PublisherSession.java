@@ -1,0 +1,124 @@
+package io.orisun.publisher;
+
+import io.orisun.api.BoundarySpec;
+import io.orisun.api.Position;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * The publisher's dedicated PostgreSQL session for one boundary. It holds the publisher lease, listens for commit
+ * notifications, and reads and writes the checkpoint. Doing all three on one session fences the checkpoint: once
+ * the session is gone, so is the lease, and a node that lost its lease can no longer write the checkpoint.
+ */
+final class PublisherSession implements AutoCloseable {
+
+    private final Connection connection;
+    private final String leaseName;
+    private final String checkpointTable;
+    private final String channel;
+
+    private PublisherSession(Connection connection, BoundarySpec boundary) {
+        this.connection = connection;
+        this.leaseName = boundary.schema() + "." + boundary.name() + "#publisher";
+        this.checkpointTable = BoundarySpec.quote(boundary.schema()) + "."
+                + BoundarySpec.quote(boundary.name() + "_orisun_last_published_event_position");
+        // The save function notifies lower('orisun_' || boundary); quoting keeps that exact spelling.
+        this.channel = BoundarySpec.quote("orisun_" + boundary.name().toLowerCase(Locale.ROOT));
+    }
+
+    static PublisherSession open(PgSessions sessions, BoundarySpec boundary, String applicationName)
+            throws SQLException {
+        Connection connection = sessions.open();
+        try {
+            connection.setAutoCommit(true);
+            try (PreparedStatement statement = connection.prepareStatement(PublisherStatements.NAME_SESSION)) {
+                statement.setString(1, applicationName);
+                statement.execute();
+            }
+            return new PublisherSession(connection, boundary);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /** Takes the lease if it is free; true when this session holds it now. */
+    boolean tryLease() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(PublisherStatements.TRY_LEASE)) {
+            statement.setString(1, leaseName);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getBoolean(1);
+            }
+        }
+    }
+
+    void listen() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(PublisherStatements.LISTEN.formatted(channel));
+        }
+    }
+
+    /** The checkpoint: the position of the last event acknowledged by JetStream, or {@link Position#NONE}. */
+    Position checkpoint() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                PublisherStatements.READ_CHECKPOINT.formatted(checkpointTable));
+             ResultSet row = statement.executeQuery()) {
+            if (!row.next()) {
+                throw new SQLException("the checkpoint row of " + checkpointTable + " is missing", "OR101");
+            }
+            return new Position(row.getLong(1), row.getLong(2));
+        }
+    }
+
+    /** Moves the checkpoint forward to {@code position}; false when it was there or beyond already. */
+    boolean advanceCheckpoint(Position position) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                PublisherStatements.ADVANCE_CHECKPOINT.formatted(checkpointTable))) {
+            statement.setLong(1, position.transactionId());
+            statement.setLong(2, position.globalId());
+            statement.setLong(3, position.transactionId());
+            statement.setLong(4, position.globalId());
+            return statement.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Waits up to {@code max} for a commit notification; true when at least one arrived. Notifications that came
+     * while the session ran other statements are returned at once.
+     */
+    boolean awaitNotification(Duration max) throws SQLException {
+        PGNotification[] notifications = connection.unwrap(PGConnection.class)
+                .getNotifications((int) Math.max(1, Math.min(Integer.MAX_VALUE, max.toMillis())));
+        return notifications != null && notifications.length > 0;
+    }
+
+    /** Releases the lease and closes the session. */
+    @Override
+    public void close() throws SQLException {
+        try (connection) {
+            if (!connection.isClosed()) {
+                try (PreparedStatement statement = connection.prepareStatement(PublisherStatements.RELEASE_LEASE)) {
+                    statement.setString(1, leaseName);
+                    statement.execute();
+                }
+            }
+        }
+    }
+
+    /** Drops the connection at once, from any thread: a blocked wait fails, and PostgreSQL frees the lease. */
+    void abort() {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException e) {
+            // Aborting an already broken connection has nothing left to do.
+        }
+    }
+}

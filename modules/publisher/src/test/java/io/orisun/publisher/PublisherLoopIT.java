@@ -1,0 +1,160 @@
+package io.orisun.publisher;
+
+import static io.orisun.publisher.DeliveryFixture.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Message;
+import io.nats.client.api.StreamConfiguration;
+import io.orisun.api.Event;
+import io.orisun.api.Position;
+import io.orisun.api.Query;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+class PublisherLoopIT {
+
+    private static final String B = "orders";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static List<Long> upTo(long lastGlobalId) {
+        return LongStream.rangeClosed(0, lastGlobalId).boxed().toList();
+    }
+
+    @Test
+    void publishes_every_event_once_in_position_order_and_checkpoints_the_last() {
+        try (DeliveryFixture fixture = new DeliveryFixture(DeliveryFixture.boundary(B))) {
+            fixture.appendMany(B, "before-", 30, 40, n -> "{\"n\": " + n + "}");
+            fixture.publishers("a", 500);
+            await("the checkpoint reaches the head", WAIT, () -> fixture.checkpoint(B).equals(fixture.log.head(B)));
+
+            // Committed while the publisher idles: LISTEN wakes it.
+            fixture.appendMany(B, "after-", 5, 7, n -> "{\"n\": " + n + "}");
+            await("the checkpoint reaches the new head", WAIT,
+                    () -> fixture.checkpoint(B).equals(fixture.log.head(B)));
+
+            List<Event> events = fixture.all(B, Query.all());
+            List<Message> messages = fixture.streamMessages(B);
+            assertThat(messages).hasSameSizeAs(events);
+            for (int i = 0; i < events.size(); i++) {
+                Event event = events.get(i);
+                Message message = messages.get(i);
+                assertThat(EventMessage.decode(message)).as("message %d", i).contains(event);
+                assertThat(message.getHeaders().getFirst("Nats-Msg-Id"))
+                        .isEqualTo(B + ":" + event.position().transactionId() + ":" + event.position().globalId());
+                assertThat(message.getHeaders().getFirst(EventMessage.GLOBAL_ID))
+                        .isEqualTo(Long.toString(event.position().globalId()));
+            }
+        }
+    }
+
+    @Test
+    void resumes_from_the_checkpoint_and_the_duplicate_window_drops_what_was_published_already() {
+        try (DeliveryFixture fixture = new DeliveryFixture(DeliveryFixture.boundary(B))) {
+            fixture.appendMany(B, "e", 10, 50, n -> "{}");
+            BoundaryPublishers first = fixture.publishers("a", 100);
+            await("the first publisher drains the log", WAIT, () -> fixture.checkpoint(B).globalId() == 499);
+            first.close();
+
+            // As after a crash between the acks and the checkpoint write: the checkpoint lags what was published.
+            Event earlier = fixture.all(B, Query.all()).get(199);
+            fixture.setCheckpoint(B, earlier.position());
+            fixture.appendMany(B, "f", 3, 100, n -> "{}");
+
+            fixture.publishers("b", 100);
+            await("the second publisher drains the log", WAIT, () -> fixture.checkpoint(B).globalId() == 799);
+            assertThat(fixture.streamGlobalIds(B)).isEqualTo(upTo(799));
+        }
+    }
+
+    @Test
+    void never_checkpoints_a_partially_acknowledged_batch_and_keeps_the_stream_in_order() throws Exception {
+        try (DeliveryFixture fixture = new DeliveryFixture(DeliveryFixture.boundary(B))) {
+            fixture.publishers("a", 500);
+            fixture.appendMany(B, "small-", 2, 500, n -> "{}");
+            await("the first 1000 events are published", WAIT, () -> fixture.checkpoint(B).globalId() == 999);
+            Position checkpoint = fixture.checkpoint(B);
+
+            // JetStream will now refuse one message in the middle of the next batch.
+            Connection nats = fixture.connectNats();
+            JetStreamManagement jsm = nats.jetStreamManagement();
+            String stream = EventStream.of(B).name();
+            StreamConfiguration original = jsm.getStreamInfo(stream).getConfiguration();
+            jsm.updateStream(StreamConfiguration.builder(original).maximumMessageSize(2048).build());
+            String big = "{\"blob\": \"" + "x".repeat(4000) + "\"}";
+            List<io.orisun.api.EventToSave> batch = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                batch.add(DeliveryFixture.event("batch-" + i, "Numbered", i == 250 ? big : "{}"));
+            }
+            fixture.append(B, batch);
+
+            await("the events before the refused one reach the stream", WAIT,
+                    () -> fixture.streamGlobalIds(B).contains(1249L));
+            Thread.sleep(1500);
+            assertThat(fixture.checkpoint(B)).as("checkpoint while a message of the batch is refused").isEqualTo(checkpoint);
+            assertThat(fixture.streamGlobalIds(B)).as("stream while a message of the batch is refused")
+                    .isEqualTo(upTo(1249));
+
+            jsm.updateStream(original);
+            await("the batch is published", WAIT, () -> fixture.checkpoint(B).globalId() == 1499);
+            assertThat(fixture.streamGlobalIds(B)).isEqualTo(upTo(1499));
+        }
+    }
+
+    @Test
+    void exactly_one_node_publishes_a_boundary_and_another_takes_over_when_it_stops() {
+        try (DeliveryFixture fixture = new DeliveryFixture(DeliveryFixture.boundary(B))) {
+            BoundaryPublishers a = fixture.publishers("a", 100);
+            BoundaryPublishers b = fixture.publishers("b", 100);
+            await("one node leads", WAIT, () -> a.leads(B) || b.leads(B));
+            fixture.appendMany(B, "e", 5, 20, n -> "{}");
+            await("the events are published", WAIT, () -> fixture.checkpoint(B).globalId() == 99);
+            assertThat(a.leads(B) ^ b.leads(B)).as("exactly one node leads").isTrue();
+            assertThat(fixture.leaseHolders(B)).isEqualTo(1);
+
+            BoundaryPublishers leader = a.leads(B) ? a : b;
+            BoundaryPublishers follower = leader == a ? b : a;
+            leader.close();
+            await("the other node takes over", WAIT, () -> follower.leads(B));
+            fixture.appendMany(B, "f", 5, 20, n -> "{}");
+            await("the new leader publishes", WAIT, () -> fixture.checkpoint(B).globalId() == 199);
+            assertThat(fixture.leaseHolders(B)).isEqualTo(1);
+            assertThat(fixture.streamGlobalIds(B)).isEqualTo(upTo(199));
+        }
+    }
+
+    @Test
+    void keeps_publishing_after_its_postgresql_session_is_terminated() {
+        try (DeliveryFixture fixture = new DeliveryFixture(DeliveryFixture.boundary(B))) {
+            BoundaryPublishers publishers = fixture.publishers("a", 100);
+            fixture.appendMany(B, "e", 2, 10, n -> "{}");
+            await("the events are published", WAIT, () -> fixture.checkpoint(B).globalId() == 19);
+            assertThat(fixture.terminatePublisherSessions()).isEqualTo(1);
+
+            fixture.appendMany(B, "f", 2, 10, n -> "{}");
+            await("the publisher recovers and publishes", WAIT, () -> fixture.checkpoint(B).globalId() == 39);
+            await("the publisher holds the lease again", WAIT, () -> publishers.leads(B));
+            assertThat(fixture.streamGlobalIds(B)).isEqualTo(upTo(39));
+        }
+    }
+
+    @Test
+    void recreates_the_stream_and_resumes_after_nats_restarts() {
+        try (DeliveryFixture fixture = new DeliveryFixture(DeliveryFixture.boundary(B))) {
+            fixture.publishers("a", 100);
+            fixture.appendMany(B, "e", 2, 10, n -> "{}");
+            await("the events are published", WAIT, () -> fixture.checkpoint(B).globalId() == 19);
+
+            fixture.natsServer.kill();
+            fixture.appendMany(B, "f", 2, 10, n -> "{}");
+            fixture.natsServer.restart();
+            await("the publisher catches up", WAIT, () -> fixture.checkpoint(B).globalId() == 39);
+            // A memory stream starts empty after a restart: it holds what was published since.
+            assertThat(fixture.streamGlobalIds(B)).isEqualTo(LongStream.rangeClosed(20, 39).boxed().toList());
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.orisun.server;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.orisun.api.PermissionDenied;
+import io.orisun.api.Unauthenticated;
+import io.orisun.auth.Access;
+import io.orisun.auth.Authentication;
+import io.orisun.auth.Authenticator;
+import io.orisun.auth.Caller;
+import io.orisun.auth.Credentials;
+import io.orisun.proto.AdminGrpc;
+import io.orisun.proto.EventStoreGrpc;
+import io.orisun.proto.SaveEventsRequest;
+import java.util.Map;
+
+/**
+ * Authenticates every call and enforces the role each RPC requires (reference §5). Health
+ * ({@code grpc.health.v1.Health}) and reflection ({@code grpc.reflection.*}) need no credentials; every other
+ * method needs {@code authorization: Basic ...} or an {@code x-auth-token}, and a method missing from the table
+ * needs {@link Access#ADMIN_ONLY}.
+ *
+ * <p>Failures close the call before the service sees it: {@code UNAUTHENTICATED} with a message that never says
+ * which part of the credentials was wrong, or {@code PERMISSION_DENIED}. Every authenticated response carries the
+ * caller's session token in the {@code x-auth-token} header (in the trailers when the call fails before sending
+ * headers). The caller is available to the services through {@link #CALLER}.
+ *
+ * <p>The admin boundary is written only by the server: a SaveEvents to it is refused with
+ * {@code PERMISSION_DENIED}, whatever the caller's roles, so that no client can forge user or catalog events.
+ */
+final class AuthInterceptor implements ServerInterceptor {
+
+    /** The authenticated caller of the current call, and the token its response carries. */
+    static final Context.Key<CallAuth> CALLER = Context.key("orisun-caller");
+
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTH_TOKEN = Metadata.Key.of("x-auth-token", Metadata.ASCII_STRING_MARSHALLER);
+
+    private static final String SAVE_EVENTS = EventStoreGrpc.getSaveEventsMethod().getFullMethodName();
+
+    /** What each RPC requires; the matrix of reference §5, plus the pub/sub RPCs (publishing writes, like SaveEvents). */
+    private static final Map<String, Access> REQUIRED = Map.ofEntries(
+            rule(EventStoreGrpc.getSaveEventsMethod(), Access.ADMIN_OR_OPERATIONS),
+            rule(EventStoreGrpc.getGetEventsMethod(), Access.AUTHENTICATED),
+            rule(EventStoreGrpc.getGetLatestByCriteriaMethod(), Access.AUTHENTICATED),
+            rule(EventStoreGrpc.getCatchUpSubscribeToEventsMethod(), Access.AUTHENTICATED),
+            rule(EventStoreGrpc.getPingMethod(), Access.AUTHENTICATED),
+            rule(EventStoreGrpc.getGetServerInfoMethod(), Access.AUTHENTICATED),
+            rule(EventStoreGrpc.getCreateIndexMethod(), Access.ADMIN_ONLY),
+            rule(EventStoreGrpc.getDropIndexMethod(), Access.ADMIN_ONLY),
+            rule(EventStoreGrpc.getListIndexesMethod(), Access.ADMIN_OR_OPERATIONS),
+            rule(EventStoreGrpc.getGetIndexMethod(), Access.ADMIN_OR_OPERATIONS),
+            rule(EventStoreGrpc.getPublishToPubSubMethod(), Access.ADMIN_OR_OPERATIONS),
+            rule(EventStoreGrpc.getSubscribeToPubSubMethod(), Access.AUTHENTICATED),
+            rule(AdminGrpc.getCreateBoundaryMethod(), Access.ADMIN_ONLY),
+            rule(AdminGrpc.getListBoundariesMethod(), Access.ADMIN_OR_OPERATIONS),
+            rule(AdminGrpc.getGetBoundaryMethod(), Access.ADMIN_OR_OPERATIONS),
+            rule(AdminGrpc.getCreateUserMethod(), Access.ADMIN_ONLY),
+            rule(AdminGrpc.getDeleteUserMethod(), Access.ADMIN_ONLY),
+            // Any user may call it, for its own user id only; UserEndpoints enforces that.
+            rule(AdminGrpc.getChangePasswordMethod(), Access.AUTHENTICATED),
+            rule(AdminGrpc.getListUsersMethod(), Access.ADMIN_ONLY),
+            rule(AdminGrpc.getValidateCredentialsMethod(), Access.ADMIN_ONLY),
+            rule(AdminGrpc.getGetUserCountMethod(), Access.ADMIN_ONLY),
+            rule(AdminGrpc.getGetEventCountMethod(), Access.ADMIN_OR_OPERATIONS),
+            rule(AdminGrpc.getCreateIndexMethod(), Access.ADMIN_ONLY),
+            rule(AdminGrpc.getDropIndexMethod(), Access.ADMIN_ONLY));
+
+    private final Authenticator authenticator;
+    private final String adminBoundary;
+
+    private AuthInterceptor(Authenticator authenticator, String adminBoundary) {
+        this.authenticator = authenticator;
+        this.adminBoundary = adminBoundary;
+    }
+
+    /** The interceptor of a node; {@link UserEndpoints#create} must have run for the same context. */
+    static AuthInterceptor create(ServerContext context) {
+        return new AuthInterceptor(UserEndpoints.directory(context).authenticator(),
+                context.config().boundaries().adminBoundary());
+    }
+
+    private static Map.Entry<String, Access> rule(MethodDescriptor<?, ?> method, Access access) {
+        return Map.entry(method.getFullMethodName(), access);
+    }
+
+    /** What a call of {@code fullMethodName} requires; {@link Access#ADMIN_ONLY} for methods not in the table. */
+    static Access required(String fullMethodName) {
+        return REQUIRED.getOrDefault(fullMethodName, Access.ADMIN_ONLY);
+    }
+
+    /** Whether {@code fullMethodName} is served without credentials. */
+    static boolean isPublic(String fullMethodName) {
+        return fullMethodName.startsWith("grpc.health.v1.Health/") || fullMethodName.startsWith("grpc.reflection.");
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                       ServerCallHandler<Q, R> next) {
+        String method = call.getMethodDescriptor().getFullMethodName();
+        if (isPublic(method)) {
+            return next.startCall(call, headers);
+        }
+        CallAuth auth;
+        try {
+            auth = new CallAuth(authenticate(headers));
+        } catch (RuntimeException e) {
+            // Unauthenticated, or Unavailable when the user could not be looked up.
+            call.close(StatusMapping.toStatus(e).getStatus(), new Metadata());
+            return new ServerCall.Listener<>() { };
+        }
+        ServerCall<Q, R> answering = new TokenReturningCall<>(call, auth);
+        Access access = required(method);
+        if (!auth.caller().may(access)) {
+            answering.close(StatusMapping.toStatus(new PermissionDenied(method.substring(method.indexOf('/') + 1)
+                    + " requires role " + (access == Access.ADMIN_ONLY ? "ADMIN" : "ADMIN or OPERATIONS"))).getStatus(),
+                    new Metadata());
+            return new ServerCall.Listener<>() { };
+        }
+        ServerCall.Listener<Q> listener = Contexts.interceptCall(Context.current().withValue(CALLER, auth), answering,
+                headers, next);
+        return method.equals(SAVE_EVENTS) ? new AdminBoundaryGuard<>(listener, answering) : listener;
+    }
+
+    private Authentication authenticate(Metadata headers) {
+        String token = headers.get(AUTH_TOKEN);
+        String authorization = headers.get(AUTHORIZATION);
+        if (token != null && !token.isBlank()) {
+            try {
+                return authenticator.authenticate(Credentials.token(token));
+            } catch (Unauthenticated e) {
+                // A client that also sends Basic credentials (after its token expired) is judged by those.
+                if (authorization == null) {
+                    throw e;
+                }
+            }
+        }
+        if (authorization != null) {
+            return authenticator.authenticate(Credentials.basic(authorization));
+        }
+        throw new Unauthenticated(Authenticator.CREDENTIALS_REQUIRED);
+    }
+
+    /** The caller of one call, and the token its response carries; a password change renews the token. */
+    static final class CallAuth {
+        private final Caller caller;
+        private volatile String token;
+
+        CallAuth(Authentication authentication) {
+            this.caller = authentication.caller();
+            this.token = authentication.token();
+        }
+
+        Caller caller() {
+            return caller;
+        }
+
+        String token() {
+            return token;
+        }
+
+        /** Makes the response carry {@code newToken} instead, as after a password change revoked the old one. */
+        void renew(String newToken) {
+            token = newToken;
+        }
+
+        @Override
+        public String toString() {
+            return "CallAuth[" + caller + "]";
+        }
+    }
+
+    /** Adds the caller's token to the response headers, or to the trailers when no headers were sent. */
+    private static final class TokenReturningCall<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
+        private final CallAuth auth;
+        private volatile boolean headersSent;
+
+        TokenReturningCall(ServerCall<Q, R> call, CallAuth auth) {
+            super(call);
+            this.auth = auth;
+        }
+
+        @Override
+        public void sendHeaders(Metadata headers) {
+            headers.discardAll(AUTH_TOKEN);
+            headers.put(AUTH_TOKEN, auth.token());
+            headersSent = true;
+            super.sendHeaders(headers);
+        }
+
+        @Override
+        public void close(Status status, Metadata trailers) {
+            if (!headersSent) {
+                trailers.discardAll(AUTH_TOKEN);
+                trailers.put(AUTH_TOKEN, auth.token());
+            }
+            super.close(status, trailers);
+        }
+    }
+
+    /** Refuses a SaveEvents aimed at the admin boundary before the service sees it. */
+    private final class AdminBoundaryGuard<Q, R> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+        private final ServerCall<Q, R> call;
+        private volatile boolean refused;
+
+        AdminBoundaryGuard(ServerCall.Listener<Q> listener, ServerCall<Q, R> call) {
+            super(listener);
+            this.call = call;
+        }
+
+        @Override
+        public void onMessage(Q message) {
+            if (message instanceof SaveEventsRequest request && request.getBoundary().equals(adminBoundary)) {
+                refused = true;
+                call.close(StatusMapping.toStatus(new PermissionDenied("boundary " + adminBoundary
+                        + " holds the server's own records and is written only by the server")).getStatus(), new Metadata());
+                return;
+            }
+            super.onMessage(message);
+        }
+
+        @Override
+        public void onHalfClose() {
+            if (!refused) {
+                super.onHalfClose();
+            }
+        }
+    }
+}

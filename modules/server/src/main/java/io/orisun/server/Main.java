@@ -1,0 +1,61 @@
+package io.orisun.server;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts an Orisun-J node from the {@code ORISUN_*} environment. Exit codes: 0 after a clean shutdown, 2 for a
+ * configuration error, 1 when start-up fails.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        List<String> arguments = List.of(args);
+        if (arguments.contains("--version")) {
+            BuildInfo build = BuildInfo.current();
+            System.out.println("orisun-j " + build.version() + " (commit " + build.gitCommit() + ", built " + build.buildTime() + ")");
+            return;
+        }
+        OrisunConfig config;
+        try {
+            config = OrisunConfig.fromEnv(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("Orisun-J cannot start: the configuration is invalid.");
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LogSetup.apply(config.logging());
+        System.Logger log = System.getLogger(Main.class.getName());
+        config.warnings().forEach(w -> log.log(System.Logger.Level.WARNING, w));
+        log.log(System.Logger.Level.INFO, "Orisun-J {0} starting\n{1}", BuildInfo.current().version(), config.summary());
+        OrisunServer server;
+        try {
+            server = OrisunServer.start(config);
+        } catch (RuntimeException e) {
+            log.log(System.Logger.Level.ERROR, "Orisun-J failed to start: " + e.getMessage(), e);
+            System.exit(1);
+            return;
+        }
+        if (arguments.contains("--train")) {
+            // A training run for the runtime image's AOT cache: start, then stop cleanly so the JVM writes it.
+            server.close();
+            System.exit(0);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.log(System.Logger.Level.INFO, "shutting down");
+            server.close();
+            stopped.countDown();
+        }, "orisun-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package io.orisun.server;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.grpc.GrpcReflectionFeature;
+import io.helidon.webserver.grpc.GrpcRouting;
+import io.helidon.webserver.http2.Http2Config;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.orisun.api.BoundarySpec;
+import io.orisun.ccc.BoundarySchema;
+import io.orisun.ccc.GroupCommitSettings;
+import io.orisun.ccc.PgEventLog;
+import io.orisun.proto.AdminProto;
+import io.orisun.proto.EventStoreProto;
+import io.orisun.proto.ServerCapability;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A running Orisun-J node: its PostgreSQL (embedded or external), its NATS (embedded child process or external),
+ * the event log, and the gRPC and admin HTTP listeners. {@link #close()} stops everything in reverse order.
+ */
+public final class OrisunServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(OrisunServer.class.getName());
+
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final OrisunConfig config;
+    private final String nodeId;
+    private WebServer webServer;
+    private Readiness readiness;
+    private PgEventLog eventLog;
+    private EmbeddedNats embeddedNats;
+    private EmbeddedPostgres embeddedPostgres;
+
+    private OrisunServer(OrisunConfig config) {
+        this.config = config;
+        this.nodeId = config.nodeId().orElseGet(() -> "orisun-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /**
+     * Starts a node with {@code config} and returns once both listeners accept connections. On failure everything
+     * started so far is stopped again and the exception is rethrown.
+     */
+    public static OrisunServer start(OrisunConfig config) {
+        OrisunServer server = new OrisunServer(config);
+        try {
+            server.startComponents();
+            return server;
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void startComponents() {
+        long started = System.nanoTime();
+        PostgresConfig pg = config.postgres();
+        String pgHost;
+        int pgPort;
+        String pgUser = pg.user();
+        String pgPassword = pg.password();
+        if (pg.host().isPresent()) {
+            pgHost = pg.host().get();
+            pgPort = pg.port();
+            LOG.log(System.Logger.Level.INFO, "PostgreSQL: external at {0}:{1,number,#}/{2}", pgHost, pgPort, pg.database());
+        } else {
+            embeddedPostgres = EmbeddedPostgres.start(config.dataDir().resolve("pg"), pg.port(), pg.database());
+            resources.push(embeddedPostgres);
+            pgHost = embeddedPostgres.host();
+            pgPort = embeddedPostgres.port();
+            pgUser = embeddedPostgres.user();
+            LOG.log(System.Logger.Level.INFO, "PostgreSQL: embedded PostgreSQL 17 on port {0,number,#}, data in {1}",
+                    pgPort, embeddedPostgres.dataDirectory().toAbsolutePath().normalize());
+        }
+        String jdbcUrl = "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + pg.database()
+                + "?sslmode=" + pg.sslMode() + "&prepareThreshold=" + pg.prepareThreshold()
+                + "&ApplicationName=orisun-j";
+        HikariDataSource admin = pool("admin", jdbcUrl, pgUser, pgPassword, pg.adminPool());
+        HikariDataSource writes = pool("write", jdbcUrl, pgUser, pgPassword, pg.writePool());
+        HikariDataSource reads = pool("read", jdbcUrl, pgUser, pgPassword, pg.readPool());
+
+        List<BoundarySpec> boundaries = config.boundaries().boundaries();
+        for (BoundarySpec boundary : boundaries) {
+            BoundarySchema.apply(admin, boundary);
+        }
+        LOG.log(System.Logger.Level.INFO, "boundaries: {0}", boundaries.stream()
+                .map(b -> b.name() + " (schema " + b.schema() + ")").toList());
+
+        NatsConfig natsConfig = config.nats();
+        String natsUrl;
+        if (natsConfig.url().isPresent()) {
+            natsUrl = natsConfig.url().get();
+            LOG.log(System.Logger.Level.INFO, "NATS: external at {0}", natsUrl);
+        } else {
+            embeddedNats = EmbeddedNats.start(natsConfig);
+            resources.push(embeddedNats);
+            natsUrl = embeddedNats.url();
+            LOG.log(System.Logger.Level.INFO, "NATS: embedded nats-server on port {0,number,#}, store in {1}",
+                    natsConfig.port(), natsConfig.storeDir().toAbsolutePath().normalize());
+        }
+        Connection nats = connectNats(natsUrl);
+        resources.push(nats::close);
+
+        GroupCommitConfig gc = config.groupCommit();
+        eventLog = new PgEventLog(writes, reads, boundaries,
+                new GroupCommitSettings(gc.maxBatchRequests(), gc.maxBatchEvents(), gc.maxPending()));
+        resources.push(eventLog);
+
+        HealthStatusManager health = new HealthStatusManager();
+        readiness = new Readiness(admin, nats, health);
+        resources.push(readiness);
+
+        BoundaryRegistry registry = new BoundaryRegistry(boundaries);
+        registry.onActivated(eventLog::addBoundary);
+        ServerContext context = new ServerContext(config, nodeId, writes, reads, admin,
+                new ServerContext.PostgresEndpoint(jdbcUrl, pgUser, pgPassword), eventLog, nats, registry, resources::push);
+        IndexEndpoints indexes = IndexEndpoints.create(context);
+        SubscriptionEndpoints subscriptions = SubscriptionEndpoints.create(context);
+        UserEndpoints users = UserEndpoints.create(context);
+        BoundaryEndpoints boundaryCatalog = BoundaryEndpoints.create(context);
+        AuthInterceptor auth = AuthInterceptor.create(context);
+
+        List<ServerCapability> capabilities = List.of(ServerCapability.SERVER_CAPABILITY_COMMAND_CONTEXT_CONSISTENCY,
+                ServerCapability.SERVER_CAPABILITY_GRPC_HEALTH);
+        var grpcProtocol = io.helidon.webserver.grpc.GrpcConfig.builder()
+                .maxReadBufferSize(config.grpc().maxReceiveMessageBytes())
+                .build();
+        Http2Config http2 = Http2Config.builder()
+                .maxConcurrentStreams(config.grpc().maxConcurrentStreams())
+                .build();
+        GrpcRouting.Builder routing = GrpcRouting.builder()
+                .intercept(auth)
+                .service(EventStoreProto.getDescriptor(),
+                        new EventStoreService(eventLog, indexes, subscriptions, nodeId, capabilities))
+                .service(AdminProto.getDescriptor(), new AdminService(eventLog, indexes, users, boundaryCatalog))
+                .service(io.grpc.health.v1.HealthProto.getDescriptor(), health.getHealthService());
+        var builder = WebServer.builder()
+                .port(config.grpc().port())
+                .featuresDiscoverServices(false)
+                .shutdownHook(false)
+                .shutdownGracePeriod(config.shutdownTimeout())
+                .maxPayloadSize(config.grpc().maxReceiveMessageBytes())
+                .addProtocol(grpcProtocol)
+                .addProtocol(http2)
+                .addRouting(routing)
+                .putSocket("admin", socket -> socket.port(config.admin().port()))
+                .routing("admin", http -> http
+                        .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
+                        .get("/health/ready", (req, res) -> {
+                            boolean ready = readiness.ready();
+                            res.status(ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
+                                    .send("{\"status\":\"" + (ready ? "UP" : "DOWN") + "\",\"postgres\":\""
+                                            + (readiness.postgresUp() ? "UP" : "DOWN") + "\",\"nats\":\""
+                                            + (readiness.natsUp() ? "UP" : "DOWN") + "\"}");
+                        }));
+        TransportSecurity.tls(config.tls()).ifPresent(builder::tls);
+        if (config.grpc().reflectionEnabled()) {
+            builder.addFeature(GrpcReflectionFeature.create(reflection -> reflection.enabled(true).addSocket("@default")));
+        }
+        webServer = builder.build().start();
+        resources.push(webServer::stop);
+        LOG.log(System.Logger.Level.INFO, "gRPC listening on port {0,number,#}, health on port {1,number,#}, node {2}"
+                        + " ({3,number,#} ms after start-up began)",
+                webServer.port(), webServer.port("admin"), nodeId, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    private HikariDataSource pool(String name, String jdbcUrl, String user, String password, PoolConfig poolConfig) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("orisun-" + name);
+        hikari.setJdbcUrl(jdbcUrl);
+        hikari.setUsername(user);
+        hikari.setPassword(password);
+        hikari.setMaximumPoolSize(poolConfig.maxOpen());
+        hikari.setMinimumIdle(Math.min(poolConfig.maxIdle(), poolConfig.maxOpen()));
+        // Zero means "never" in both the configuration and HikariCP; other values respect HikariCP's minimums.
+        hikari.setIdleTimeout(poolConfig.maxIdleTime().isZero() ? 0 : Math.max(10_000, poolConfig.maxIdleTime().toMillis()));
+        hikari.setMaxLifetime(poolConfig.maxLifetime().isZero() ? 0 : Math.max(30_000, poolConfig.maxLifetime().toMillis()));
+        hikari.setConnectionTimeout(10_000);
+        hikari.setInitializationFailTimeout(30_000);
+        HikariDataSource dataSource = new HikariDataSource(hikari);
+        resources.push(dataSource);
+        return dataSource;
+    }
+
+    private Connection connectNats(String url) {
+        Options options = new Options.Builder()
+                .server(url)
+                .connectionName("orisun-j " + nodeId)
+                .maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(250))
+                .connectionTimeout(Duration.ofSeconds(5))
+                .build();
+        try {
+            return Nats.connect(options);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not connect to NATS at " + url + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to NATS at " + url, e);
+        }
+    }
+
+    /** The port the gRPC listener is bound to. */
+    public int grpcPort() {
+        return webServer.port();
+    }
+
+    /** The port of the admin HTTP listener (health endpoints). */
+    public int adminPort() {
+        return webServer.port("admin");
+    }
+
+    /** The node's id, as reported by GetServerInfo. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** Whether PostgreSQL and NATS are reachable. */
+    public boolean ready() {
+        return readiness != null && readiness.ready();
+    }
+
+    /** The embedded nats-server child, when this node runs one. */
+    Optional<EmbeddedNats> embeddedNats() {
+        return Optional.ofNullable(embeddedNats);
+    }
+
+    /**
+     * Stops accepting calls, lets in-flight calls finish within the shutdown timeout, answers queued saves with
+     * {@code UNAVAILABLE}, then stops NATS and PostgreSQL. Safe to call more than once.
+     */
+    @Override
+    public synchronized void close() {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "stopping " + resource + " failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.orisun.server;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.orisun.api.Position;
+import io.orisun.api.Query;
+import io.orisun.proto.CatchUpSubscribeToEventStoreRequest;
+import io.orisun.proto.Event;
+import io.orisun.proto.PubSubMessage;
+import io.orisun.proto.PublishToPubSubRequest;
+import io.orisun.proto.PublishToPubSubResponse;
+import io.orisun.proto.SubscribeToPubSubRequest;
+import io.orisun.publisher.BoundaryPublishers;
+import io.orisun.publisher.CatchUpRequest;
+import io.orisun.publisher.CatchUpSubscription;
+import io.orisun.publisher.CatchUpSubscriptions;
+import io.orisun.publisher.FeedSettings;
+import io.orisun.publisher.PubSub;
+import io.orisun.publisher.PubSubSubscription;
+import io.orisun.publisher.PublisherSettings;
+import io.orisun.publisher.StreamSettings;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Catch-up subscriptions and plain pub/sub on {@code orisun.EventStore}, and the publishers that feed them.
+ *
+ * <p>Streaming calls run as blocking loops on the handler's virtual thread: {@code onNext} blocks while the client
+ * is slow, which slows that stream alone. The server hands streaming handlers a {@link ServerCallStreamObserver},
+ * whose cancel handler ends the loop. A client cancel or disconnect ends the stream and frees its subscriber
+ * name at once; when the node shuts down, open streams end with {@code UNAVAILABLE}.
+ */
+final class SubscriptionEndpoints implements AutoCloseable {
+
+    private final CatchUpSubscriptions subscriptions;
+    private final PubSub pubSub;
+    private final Set<PubSubSubscription> pubSubStreams = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private SubscriptionEndpoints(CatchUpSubscriptions subscriptions, PubSub pubSub) {
+        this.subscriptions = subscriptions;
+        this.pubSub = pubSub;
+    }
+
+    /**
+     * Starts a publisher for every active boundary and every boundary activated later, and the subscription
+     * service. Everything closes with the node: streams first, then the publishers.
+     */
+    static SubscriptionEndpoints create(ServerContext context) {
+        OrisunConfig config = context.config();
+        NatsConfig nats = config.nats();
+        StreamSettings stream = new StreamSettings(nats.streamMaxAge(), nats.streamMaxBytes(), nats.streamMaxMessages(),
+                nats.streamReplicas());
+        BoundaryPublishers publishers = new BoundaryPublishers(context.nats(), context.eventLog(),
+                context.postgres()::connect, PublisherSettings.of(context.nodeId(), config.publisher().batchSize(),
+                config.postgres().listenEnabled(), stream));
+        context.resources().onClose(publishers);
+        context.boundaries().all().forEach(publishers::start);
+        context.boundaries().onActivated(publishers::start);
+
+        CatchUpSubscriptions subscriptions = new CatchUpSubscriptions(context.nats(), context.eventLog(),
+                FeedSettings.of(stream));
+        context.resources().onClose(subscriptions);
+        SubscriptionEndpoints endpoints = new SubscriptionEndpoints(subscriptions, new PubSub(context.nats()));
+        context.resources().onClose(endpoints);
+        return endpoints;
+    }
+
+    void catchUp(CatchUpSubscribeToEventStoreRequest request, StreamObserver<Event> observer) {
+        CatchUpSubscription subscription;
+        try {
+            Optional<Position> after = request.hasAfterPosition()
+                    ? Optional.of(ProtoMapping.position(request.getAfterPosition())) : Optional.empty();
+            Query query = request.hasQuery() ? ProtoMapping.query(request.getQuery()) : Query.all();
+            subscription = subscriptions.open(new CatchUpRequest(request.getBoundary(), query, after,
+                    request.getSubscriberName()));
+        } catch (RuntimeException e) {
+            observer.onError(StatusMapping.toStatus(e));
+            return;
+        }
+        ServerCallStreamObserver<Event> call = (ServerCallStreamObserver<Event>) observer;
+        try {
+            call.setOnCancelHandler(subscription::cancel);
+            subscription.run(event -> {
+                if (call.isCancelled()) {
+                    subscription.cancel();
+                    return;
+                }
+                observer.onNext(ProtoMapping.event(event));
+            });
+        } catch (RuntimeException e) {
+            if (!call.isCancelled()) {
+                observer.onError(StatusMapping.toStatus(e));
+            }
+        } finally {
+            subscription.close();
+        }
+    }
+
+    PublishToPubSubResponse publish(PublishToPubSubRequest request) {
+        pubSub.publish(request.getSubject(), request.getData(), request.getMetadata());
+        return PublishToPubSubResponse.getDefaultInstance();
+    }
+
+    void subscribe(SubscribeToPubSubRequest request, StreamObserver<PubSubMessage> observer) {
+        PubSubSubscription subscription;
+        try {
+            if (closed) {
+                throw Status.UNAVAILABLE.withDescription("the server is shutting down").asRuntimeException();
+            }
+            subscription = pubSub.subscribe(request.getSubject(), request.getConsumerName());
+        } catch (RuntimeException e) {
+            observer.onError(StatusMapping.toStatus(e));
+            return;
+        }
+        pubSubStreams.add(subscription);
+        ServerCallStreamObserver<PubSubMessage> call = (ServerCallStreamObserver<PubSubMessage>) observer;
+        try {
+            call.setOnCancelHandler(subscription::cancel);
+            subscription.run(message -> {
+                if (call.isCancelled()) {
+                    subscription.cancel();
+                    return;
+                }
+                Instant at = message.publishedAt();
+                observer.onNext(PubSubMessage.newBuilder()
+                        .setSubject(message.subject())
+                        .setData(message.data())
+                        .setMetadata(message.metadata())
+                        .setPublishedAt(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()))
+                        .build());
+            });
+            if (closed && !call.isCancelled()) {
+                observer.onError(Status.UNAVAILABLE.withDescription("the server is shutting down").asRuntimeException());
+            }
+        } catch (RuntimeException e) {
+            if (!call.isCancelled()) {
+                observer.onError(StatusMapping.toStatus(e));
+            }
+        } finally {
+            pubSubStreams.remove(subscription);
+            subscription.close();
+        }
+    }
+
+    /** Ends the open pub/sub streams with {@code UNAVAILABLE}; catch-up streams end when the subscriptions close. */
+    @Override
+    public void close() {
+        closed = true;
+        pubSubStreams.forEach(PubSubSubscription::cancel);
+    }
+}

@@ -1,0 +1,63 @@
+package io.orisun.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.orisun.proto.EventStoreGrpc;
+import io.orisun.proto.EventToSave;
+import io.orisun.proto.GetEventsRequest;
+import io.orisun.proto.GetEventsResponse;
+import io.orisun.proto.SaveEventsRequest;
+import io.orisun.testsupport.NatsFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded defaults: PostgreSQL and nats-server started by the node itself, with data kept on disk. */
+class EmbeddedDefaultsIT {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void events_saved_before_a_restart_of_the_embedded_postgres_are_there_after_it() throws Exception {
+        Map<String, String> env = Map.of(
+                "ORISUN_DATA_DIR", dataDir.resolve("orisun").toString(),
+                "ORISUN_NATS_STORE_DIR", dataDir.resolve("nats").toString(),
+                "ORISUN_NATS_PORT", String.valueOf(NatsFixture.freePort()),
+                "ORISUN_PG_PORT", String.valueOf(NatsFixture.freePort()),
+                "ORISUN_GRPC_PORT", "0",
+                "ORISUN_ADMIN_PORT", "0");
+        try (OrisunServer first = OrisunServer.start(OrisunConfig.fromEnv(env))) {
+            assertThat(first.embeddedNats()).as("an embedded nats-server runs").isPresent();
+            call(first, stub -> stub.saveEvents(SaveEventsRequest.newBuilder()
+                    .setBoundary("orisun_test_1")
+                    .addEvents(EventToSave.newBuilder().setEventId("persist-1").setEventType("Persisted")
+                            .setData("{\"kept\": true}"))
+                    .build()));
+        }
+        assertThat(Files.exists(dataDir.resolve("orisun/pg/postmaster.pid"))).as("PostgreSQL stopped").isFalse();
+        try (OrisunServer second = OrisunServer.start(OrisunConfig.fromEnv(env))) {
+            GetEventsResponse events = call(second, stub -> stub.getEvents(GetEventsRequest.newBuilder()
+                    .setBoundary("orisun_test_1").setCount(10).build()));
+            assertThat(events.getEventsList()).singleElement()
+                    .satisfies(e -> assertThat(e.getEventId()).isEqualTo("persist-1"))
+                    .satisfies(e -> assertThat(e.getData()).isEqualTo("{\"kept\": true}"));
+        }
+    }
+
+    private static <T> T call(OrisunServer server, java.util.function.Function<EventStoreGrpc.EventStoreBlockingStub, T> rpc)
+            throws InterruptedException {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+        try {
+            return rpc.apply(EventStoreGrpc.newBlockingStub(channel).withInterceptors(TestServer.basicAuth("admin", "changeit"))
+                    .withDeadlineAfter(30, TimeUnit.SECONDS));
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.orisun.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Message;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import io.orisun.proto.AdminGrpc;
+import io.orisun.proto.EventStoreGrpc;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The permission matrix of reference §5, over every RPC of both services, for a caller with no credentials, an
+ * OPERATIONS user and an ADMIN user. Each RPC gets an empty request: the test asserts only whether the call was
+ * refused as unauthenticated or forbidden, not what the service answered, so it holds whatever the services do.
+ */
+class PermissionMatrixIT {
+
+    private enum Needs { ANY_USER, ADMIN_OR_OPERATIONS, ADMIN }
+
+    private enum Caller { NONE, OPERATIONS, ADMIN }
+
+    /** The reference's matrix, written out independently of the server's own table. */
+    private static final Map<String, Needs> MATRIX = Map.ofEntries(
+            Map.entry("orisun.EventStore/SaveEvents", Needs.ADMIN_OR_OPERATIONS),
+            Map.entry("orisun.EventStore/GetEvents", Needs.ANY_USER),
+            Map.entry("orisun.EventStore/GetLatestByCriteria", Needs.ANY_USER),
+            Map.entry("orisun.EventStore/CatchUpSubscribeToEvents", Needs.ANY_USER),
+            Map.entry("orisun.EventStore/Ping", Needs.ANY_USER),
+            Map.entry("orisun.EventStore/GetServerInfo", Needs.ANY_USER),
+            Map.entry("orisun.EventStore/CreateIndex", Needs.ADMIN),
+            Map.entry("orisun.EventStore/DropIndex", Needs.ADMIN),
+            Map.entry("orisun.EventStore/ListIndexes", Needs.ADMIN_OR_OPERATIONS),
+            Map.entry("orisun.EventStore/GetIndex", Needs.ADMIN_OR_OPERATIONS),
+            Map.entry("orisun.EventStore/PublishToPubSub", Needs.ADMIN_OR_OPERATIONS),
+            Map.entry("orisun.EventStore/SubscribeToPubSub", Needs.ANY_USER),
+            Map.entry("orisun.Admin/CreateBoundary", Needs.ADMIN),
+            Map.entry("orisun.Admin/ListBoundaries", Needs.ADMIN_OR_OPERATIONS),
+            Map.entry("orisun.Admin/GetBoundary", Needs.ADMIN_OR_OPERATIONS),
+            Map.entry("orisun.Admin/CreateUser", Needs.ADMIN),
+            Map.entry("orisun.Admin/DeleteUser", Needs.ADMIN),
+            Map.entry("orisun.Admin/ChangePassword", Needs.ANY_USER),
+            Map.entry("orisun.Admin/ListUsers", Needs.ADMIN),
+            Map.entry("orisun.Admin/ValidateCredentials", Needs.ADMIN),
+            Map.entry("orisun.Admin/GetUserCount", Needs.ADMIN),
+            Map.entry("orisun.Admin/GetEventCount", Needs.ADMIN_OR_OPERATIONS),
+            Map.entry("orisun.Admin/CreateIndex", Needs.ADMIN),
+            Map.entry("orisun.Admin/DropIndex", Needs.ADMIN));
+
+    private static final Map<String, MethodDescriptor<?, ?>> METHODS = new HashMap<>();
+    private static TestServer node;
+    private static final Map<Caller, ClientInterceptor[]> CREDENTIALS = new HashMap<>();
+
+    static {
+        for (ServiceDescriptor service : new ServiceDescriptor[]{EventStoreGrpc.getServiceDescriptor(),
+                AdminGrpc.getServiceDescriptor()}) {
+            service.getMethods().forEach(m -> METHODS.put(m.getFullMethodName(), m));
+        }
+    }
+
+    @BeforeAll
+    static void start() {
+        node = TestServer.start();
+        ClientAuth.createUser(node, "operator", "operator-password", "OPERATIONS");
+        CREDENTIALS.put(Caller.NONE, new ClientInterceptor[0]);
+        CREDENTIALS.put(Caller.OPERATIONS, new ClientInterceptor[]{TestServer.basicAuth("operator", "operator-password")});
+        CREDENTIALS.put(Caller.ADMIN, new ClientInterceptor[]{TestServer.basicAuth("admin", "changeit")});
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void the_matrix_covers_every_rpc_of_both_services() {
+        assertThat(MATRIX.keySet()).containsExactlyInAnyOrderElementsOf(METHODS.keySet());
+    }
+
+    static Stream<Arguments> calls() {
+        return MATRIX.keySet().stream().sorted()
+                .flatMap(method -> Arrays.stream(Caller.values()).map(caller -> Arguments.of(method, caller)));
+    }
+
+    @ParameterizedTest(name = "{0} as {1}")
+    @MethodSource("calls")
+    void each_rpc_admits_exactly_the_roles_of_the_matrix(String method, Caller caller) throws Exception {
+        Status.Code code = call(METHODS.get(method), ClientInterceptors.intercept(node.channel(), CREDENTIALS.get(caller)));
+        Needs needs = MATRIX.get(method);
+        if (caller == Caller.NONE) {
+            assertThat(code).isEqualTo(Status.Code.UNAUTHENTICATED);
+        } else if (caller == Caller.OPERATIONS && needs == Needs.ADMIN) {
+            assertThat(code).isEqualTo(Status.Code.PERMISSION_DENIED);
+        } else {
+            assertThat(code).as("%s as %s passes authentication and authorization", method, caller)
+                    .isNotIn(Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED);
+        }
+    }
+
+    /**
+     * Calls {@code method} with an empty request and answers how it ended. A stream still open after a few seconds
+     * got past the interceptor, which refuses at once; it counts as OK.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Status.Code call(MethodDescriptor method, Channel channel) throws Exception {
+        Message empty = (Message) ((MethodDescriptor.PrototypeMarshaller) method.getRequestMarshaller()).getMessagePrototype();
+        ClientCall call = channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+        CompletableFuture<Status.Code> outcome = new CompletableFuture<>();
+        StreamObserver observer = new StreamObserver<Object>() {
+            @Override
+            public void onNext(Object value) {
+                outcome.complete(Status.Code.OK);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                outcome.complete(Status.fromThrowable(t).getCode());
+            }
+
+            @Override
+            public void onCompleted() {
+                outcome.complete(Status.Code.OK);
+            }
+        };
+        if (method.getType() == MethodDescriptor.MethodType.UNARY) {
+            ClientCalls.asyncUnaryCall(call, empty, observer);
+        } else {
+            ClientCalls.asyncServerStreamingCall(call, empty, observer);
+        }
+        try {
+            return outcome.get(method.getType() == MethodDescriptor.MethodType.UNARY ? 30 : 5, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            return Status.Code.OK;
+        } finally {
+            call.cancel("the test has its answer", null);
+        }
+    }
+}
