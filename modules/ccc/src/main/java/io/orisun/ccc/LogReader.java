@@ -32,6 +32,60 @@ final class LogReader {
     }
 
     List<Event> read(BoundaryTables tables, ReadRequest request) {
+        try (Connection connection = reads.getConnection();
+             PreparedStatement statement = prepareRead(connection, tables, request, "")) {
+            List<Event> events = new ArrayList<>(Math.min(request.count(), 256));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    events.add(event(rows, 1));
+                }
+            }
+            return events;
+        } catch (SQLException e) {
+            throw SqlFailure.translate(e, "reading from", tables);
+        }
+    }
+
+    /** The plan PostgreSQL chooses for {@link #read}, with the same statement and bind values. */
+    String explainRead(BoundaryTables tables, ReadRequest request) {
+        try (Connection connection = reads.getConnection();
+             PreparedStatement statement = prepareRead(connection, tables, request, "EXPLAIN ")) {
+            return plan(statement);
+        } catch (SQLException e) {
+            throw SqlFailure.translate(e, "explaining a read of", tables);
+        }
+    }
+
+    /**
+     * The plan of the consistency check for {@code query}: the statement the save function executes, with the
+     * values bound as parameters here rather than as array elements.
+     */
+    String explainCheck(BoundaryTables tables, io.orisun.api.Query query) {
+        CriteriaSql.Predicate predicate = CriteriaSql.of(query, CriteriaSql.Binding.JDBC);
+        String sql = "EXPLAIN " + ReadStatements.CHECK.formatted(tables.events(), predicate.sql());
+        try (Connection connection = reads.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < predicate.values().size(); i++) {
+                statement.setString(i + 1, predicate.values().get(i));
+            }
+            return plan(statement);
+        } catch (SQLException e) {
+            throw SqlFailure.translate(e, "explaining a check of", tables);
+        }
+    }
+
+    private static String plan(PreparedStatement statement) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                plan.append(rows.getString(1)).append('\n');
+            }
+        }
+        return plan.toString();
+    }
+
+    private static PreparedStatement prepareRead(Connection connection, BoundaryTables tables, ReadRequest request,
+                                                 String prefix) throws SQLException {
         boolean ascending = request.direction() == Direction.ASC;
         Optional<Position> bound = Optional.empty();
         String start;
@@ -47,9 +101,10 @@ final class LogReader {
             }
         }
         CriteriaSql.Predicate criteria = CriteriaSql.of(request.query(), CriteriaSql.Binding.JDBC);
-        String sql = ReadStatements.READ.formatted(tables.events(), start, criteria.sql(), ascending ? "ASC" : "DESC");
-        try (Connection connection = reads.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+        String sql = prefix + ReadStatements.READ.formatted(tables.events(), start, criteria.sql(),
+                ascending ? "ASC" : "DESC");
+        PreparedStatement statement = connection.prepareStatement(sql);
+        try {
             int parameter = 1;
             if (bound.isPresent()) {
                 statement.setLong(parameter++, bound.get().transactionId());
@@ -59,15 +114,10 @@ final class LogReader {
                 statement.setString(parameter++, value);
             }
             statement.setInt(parameter, request.count());
-            List<Event> events = new ArrayList<>(Math.min(request.count(), 256));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    events.add(event(rows, 1));
-                }
-            }
-            return events;
+            return statement;
         } catch (SQLException e) {
-            throw SqlFailure.translate(e, "reading from", tables);
+            statement.close();
+            throw e;
         }
     }
 

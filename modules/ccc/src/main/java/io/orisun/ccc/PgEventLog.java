@@ -166,6 +166,22 @@ public final class PgEventLog implements EventLog, AutoCloseable {
         return reader.latest(served.tables(), criteria);
     }
 
+    /**
+     * The {@code EXPLAIN} text of the statement {@link #read} runs for {@code request}, with the same bind values:
+     * for checking that an index serves a query shape.
+     */
+    public String explainRead(ReadRequest request) {
+        return reader.explainRead(served(request.boundary()).tables(), request);
+    }
+
+    /**
+     * The {@code EXPLAIN} text of the consistency check a conditional save on {@code query} runs, with the values
+     * bound as parameters.
+     */
+    public String explainCheck(String boundary, io.orisun.api.Query query) {
+        return reader.explainCheck(served(boundary).tables(), query);
+    }
+
     /** The exact number of events, from the boundary's head row. */
     @Override
     public long count(String boundary) {

@@ -27,6 +27,14 @@ final class ReadStatements {
               ORDER BY transaction_id DESC, global_id DESC
               LIMIT 1)""";
 
+    /**
+     * The consistency check's query, formatted with: table, criteria predicate. The save function runs the same
+     * text with the values as array elements; this form exists to show its plan.
+     */
+    static final String CHECK = """
+            SELECT e.transaction_id, e.global_id FROM %1$s e WHERE %2$s
+             ORDER BY e.transaction_id DESC, e.global_id DESC LIMIT 1""";
+
     /** Formatted with the head table. */
     static final String HEAD = """
             SELECT transaction_id, global_id, event_count FROM %s""";

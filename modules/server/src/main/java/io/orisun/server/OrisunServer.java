@@ -12,6 +12,7 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.orisun.api.BoundarySpec;
+import io.orisun.api.EventLog;
 import io.orisun.ccc.BoundarySchema;
 import io.orisun.ccc.GroupCommitSettings;
 import io.orisun.ccc.PgEventLog;
@@ -130,27 +131,27 @@ public final class OrisunServer implements AutoCloseable {
         UserEndpoints users = UserEndpoints.create(context);
         BoundaryEndpoints boundaryCatalog = BoundaryEndpoints.create(context);
         AuthInterceptor auth = AuthInterceptor.create(context);
+        EventLog advisedLog = new AdvisedEventLog(eventLog, indexes.advisor());
 
         List<ServerCapability> capabilities = List.of(ServerCapability.SERVER_CAPABILITY_COMMAND_CONTEXT_CONSISTENCY,
                 ServerCapability.SERVER_CAPABILITY_GRPC_HEALTH);
         var grpcProtocol = io.helidon.webserver.grpc.GrpcConfig.builder()
-                .maxReadBufferSize(config.grpc().maxReceiveMessageBytes())
+                .maxReadBufferSize(MessageSizeLimit.transportLimit(config.grpc().maxReceiveMessageBytes()))
                 .build();
         Http2Config http2 = Http2Config.builder()
                 .maxConcurrentStreams(config.grpc().maxConcurrentStreams())
                 .build();
         GrpcRouting.Builder routing = GrpcRouting.builder()
-                .intercept(auth)
+                .intercept(new MessageSizeLimit(config.grpc().maxReceiveMessageBytes()), auth)
                 .service(EventStoreProto.getDescriptor(),
-                        new EventStoreService(eventLog, indexes, subscriptions, nodeId, capabilities))
-                .service(AdminProto.getDescriptor(), new AdminService(eventLog, indexes, users, boundaryCatalog))
+                        new EventStoreService(advisedLog, indexes, subscriptions, nodeId, capabilities))
+                .service(AdminProto.getDescriptor(), new AdminService(advisedLog, indexes, users, boundaryCatalog))
                 .service(io.grpc.health.v1.HealthProto.getDescriptor(), health.getHealthService());
         var builder = WebServer.builder()
                 .port(config.grpc().port())
                 .featuresDiscoverServices(false)
                 .shutdownHook(false)
                 .shutdownGracePeriod(config.shutdownTimeout())
-                .maxPayloadSize(config.grpc().maxReceiveMessageBytes())
                 .addProtocol(grpcProtocol)
                 .addProtocol(http2)
                 .addRouting(routing)

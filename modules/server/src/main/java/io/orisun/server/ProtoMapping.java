@@ -125,20 +125,34 @@ final class ProtoMapping {
         if (request.hasFromPosition() && request.hasAfterPosition()) {
             throw new InvalidRequest("set from_position (inclusive) or after_position (exclusive), not both");
         }
-        ReadStart start = request.hasFromPosition() ? ReadStart.from(position(request.getFromPosition()))
-                : request.hasAfterPosition() ? ReadStart.after(position(request.getAfterPosition()))
-                : ReadStart.edge();
         Direction direction = switch (request.getDirection()) {
             case ASC -> Direction.ASC;
             case DESC -> Direction.DESC;
             case UNRECOGNIZED -> throw new InvalidRequest("direction must be ASC or DESC");
         };
+        ReadStart start = request.hasFromPosition() ? ReadStart.from(position(request.getFromPosition()))
+                : request.hasAfterPosition() ? ReadStart.after(position(request.getAfterPosition()))
+                : ReadStart.edge();
+        // Clients that always send a position use {0,0} or {-1,-1} for "no position"; for a descending read that
+        // means the newest end, not "before the first event", which would return nothing.
+        if (direction == Direction.DESC && !(start instanceof ReadStart.Edge)
+                && startPosition(start).isBeginning()) {
+            start = ReadStart.edge();
+        }
         Query query = request.hasQuery() ? query(request.getQuery()) : Query.all();
         long count = Integer.toUnsignedLong(request.getCount());
         if (count < 1 || count > ReadRequest.MAX_COUNT) {
             throw new InvalidRequest("count must be between 1 and " + ReadRequest.MAX_COUNT + ", got " + count);
         }
         return new ReadRequest(request.getBoundary(), query, start, direction, (int) count);
+    }
+
+    private static Position startPosition(ReadStart start) {
+        return switch (start) {
+            case ReadStart.From from -> from.position();
+            case ReadStart.After after -> after.position();
+            case ReadStart.Edge edge -> Position.NONE;
+        };
     }
 
     static io.orisun.proto.Event event(Event event) {

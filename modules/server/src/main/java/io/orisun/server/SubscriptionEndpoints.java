@@ -48,7 +48,7 @@ final class SubscriptionEndpoints implements AutoCloseable {
 
     /**
      * Starts a publisher for every active boundary and every boundary activated later, and the subscription
-     * service. Everything closes with the node: streams first, then the publishers.
+     * service. Everything closes with the node: the streams (this object) first, then the publishers.
      */
     static SubscriptionEndpoints create(ServerContext context) {
         OrisunConfig config = context.config();
@@ -64,7 +64,6 @@ final class SubscriptionEndpoints implements AutoCloseable {
 
         CatchUpSubscriptions subscriptions = new CatchUpSubscriptions(context.nats(), context.eventLog(),
                 FeedSettings.of(stream));
-        context.resources().onClose(subscriptions);
         SubscriptionEndpoints endpoints = new SubscriptionEndpoints(subscriptions, new PubSub(context.nats()));
         context.resources().onClose(endpoints);
         return endpoints;
@@ -93,7 +92,8 @@ final class SubscriptionEndpoints implements AutoCloseable {
                 observer.onNext(ProtoMapping.event(event));
             });
         } catch (RuntimeException e) {
-            if (!call.isCancelled()) {
+            // An interrupted handler belongs to a connection the server is tearing down: nothing can be sent.
+            if (!call.isCancelled() && !Thread.currentThread().isInterrupted()) {
                 observer.onError(StatusMapping.toStatus(e));
             }
         } finally {
@@ -138,7 +138,7 @@ final class SubscriptionEndpoints implements AutoCloseable {
                 observer.onError(Status.UNAVAILABLE.withDescription("the server is shutting down").asRuntimeException());
             }
         } catch (RuntimeException e) {
-            if (!call.isCancelled()) {
+            if (!call.isCancelled() && !Thread.currentThread().isInterrupted()) {
                 observer.onError(StatusMapping.toStatus(e));
             }
         } finally {
@@ -147,10 +147,15 @@ final class SubscriptionEndpoints implements AutoCloseable {
         }
     }
 
-    /** Ends the open pub/sub streams with {@code UNAVAILABLE}; catch-up streams end when the subscriptions close. */
+    /**
+     * Ends every open stream with {@code UNAVAILABLE} and refuses new ones; the publishers keep running until they
+     * close on their own. Safe to call more than once. The web server waits for open streams when it stops, so
+     * this should run before it does.
+     */
     @Override
     public void close() {
         closed = true;
+        subscriptions.close();
         pubSubStreams.forEach(PubSubSubscription::cancel);
     }
 }

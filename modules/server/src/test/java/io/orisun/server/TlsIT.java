@@ -63,6 +63,15 @@ class TlsIT {
                 .withDeadlineAfter(30, TimeUnit.SECONDS).ping(PingRequest.getDefaultInstance()));
     }
 
+    /**
+     * A plain-text client gets the server's TLS alert where it expects HTTP/2 frames, which grpc-java reports as
+     * INTERNAL ("First received frame was not SETTINGS"); either way the call never reaches the service.
+     */
+    private static void assertRefusesPlainText(TestServer node) {
+        Status status = ClientAuth.status(() -> node.eventStore().ping(PingRequest.getDefaultInstance()));
+        assertThat(status.getCode()).as("plain text: %s", status).isIn(Status.Code.UNAVAILABLE, Status.Code.INTERNAL);
+    }
+
     private static ChannelCredentials trusting(String authority) throws IOException {
         return TlsChannelCredentials.newBuilder().trustManager(certificates.cert(authority).toFile()).build();
     }
@@ -75,16 +84,8 @@ class TlsIT {
     @Test
     void with_server_tls_a_trusting_client_gets_in_and_plain_text_or_an_untrusting_client_does_not() throws Exception {
         try (TestServer node = TestServer.start(tls(false))) {
-            long t0 = System.nanoTime();
             assertThat(ping(node, trusting("ca"))).isEqualTo(Status.Code.OK);
-            System.out.println("DEBUG tls ping ms " + (System.nanoTime() - t0) / 1_000_000);
-            t0 = System.nanoTime();
-            Status plain = ClientAuth.status(() -> node.eventStore().ping(PingRequest.getDefaultInstance()));
-            System.out.println("DEBUG plain " + plain + " ms " + (System.nanoTime() - t0) / 1_000_000);
-            t0 = System.nanoTime();
-            System.out.println("DEBUG foreign " + ping(node, trusting("foreign")) + " ms " + (System.nanoTime() - t0) / 1_000_000);
-            assertThat(code(() -> node.eventStore().ping(PingRequest.getDefaultInstance())))
-                    .as("plain text").isEqualTo(Status.Code.UNAVAILABLE);
+            assertRefusesPlainText(node);
             assertThat(ping(node, trusting("foreign"))).as("a client that does not trust the server's CA")
                     .isEqualTo(Status.Code.UNAVAILABLE);
         }
@@ -97,8 +98,7 @@ class TlsIT {
             assertThat(ping(node, trusting("ca"))).as("no client certificate").isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(ping(node, presenting("foreign-client", "ca"))).as("a certificate of another CA")
                     .isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(code(() -> node.eventStore().ping(PingRequest.getDefaultInstance())))
-                    .as("plain text").isEqualTo(Status.Code.UNAVAILABLE);
+            assertRefusesPlainText(node);
         }
     }
 

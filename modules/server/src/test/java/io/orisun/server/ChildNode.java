@@ -1,0 +1,92 @@
+package io.orisun.server;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+
+/**
+ * A real Orisun-J node in a child JVM ({@link Main} on the test class path), so that a test can kill it with
+ * SIGKILL: no shutdown hook runs, no lease is released politely, no batch is finished.
+ */
+final class ChildNode implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+
+    private ChildNode(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code Main} with exactly the {@code ORISUN_*} variables in {@code environment}. */
+    static ChildNode start(Map<String, String> environment) {
+        try {
+            Path log = Files.createTempFile("orisun-child-node", ".log");
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-cp", classPath(), Main.class.getName())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().keySet().removeIf(name -> name.startsWith("ORISUN_"));
+            builder.environment().putAll(environment);
+            return new ChildNode(builder.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start a child node", e);
+        }
+    }
+
+    /** The test class path; under a manifest-only booter jar, the class path its manifest lists. */
+    private static String classPath() throws IOException {
+        String classPath = System.getProperty("java.class.path");
+        String[] entries = classPath.split(File.pathSeparator);
+        if (entries.length != 1 || !entries[0].contains("surefirebooter")) {
+            return classPath;
+        }
+        try (JarFile booter = new JarFile(entries[0])) {
+            Manifest manifest = booter.getManifest();
+            List<String> paths = new ArrayList<>();
+            for (String url : manifest.getMainAttributes().getValue("Class-Path").split(" ")) {
+                if (!url.isBlank()) {
+                    paths.add(Path.of(URI.create(url)).toString());
+                }
+            }
+            return String.join(File.pathSeparator, paths);
+        }
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Kills the node with SIGKILL and waits until it is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the child node did not die");
+        }
+    }
+
+    /** The node's output so far, for failure messages. */
+    String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
