@@ -22,6 +22,7 @@ public enum Role {
                 return role;
             }
         }
-        throw new InvalidRequest("unknown role '" + Names.printable(name == null ? "" : name) + "' (known roles: ADMIN, OPERATIONS)");
+        throw new InvalidRequest("unknown role '" + Names.printable(name == null ? "" : name)
+                + "' (known roles: ADMIN, OPERATIONS)");
     }
 }

@@ -32,7 +32,8 @@ class HashSealTest {
         assertThatThrownBy(() -> seal.open(sealed, "user-2")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new HashSeal(key(2)).open(sealed, "user-1")).isInstanceOf(IllegalArgumentException.class);
         char last = sealed.charAt(sealed.length() - 2);
-        String tampered = sealed.substring(0, sealed.length() - 2) + (last == 'A' ? 'B' : 'A') + sealed.charAt(sealed.length() - 1);
+        String tampered = sealed.substring(0, sealed.length() - 2) + (last == 'A' ? 'B' : 'A')
+                + sealed.charAt(sealed.length() - 1);
         assertThatThrownBy(() -> seal.open(tampered, "user-1")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> seal.open(HASH, "user-1")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> seal.open("v1:%%%", "user-1")).isInstanceOf(IllegalArgumentException.class);

@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -71,6 +72,8 @@ final class PublisherLoop {
     private String failing;
     private int failures;
     private boolean streamChecked;
+    /** The checkpoint this loop wrote last, while draining without a pause; empty when it must be read again. */
+    private Optional<Position> justWritten = Optional.empty();
 
     PublisherLoop(BoundarySpec boundary, Connection nats, EventLogReader log, PgSessions sessions,
                   PublisherSettings settings) {
@@ -173,8 +176,10 @@ final class PublisherLoop {
     /** Publishes the next batch; false when the log has nothing after the checkpoint. */
     private boolean publishNextBatch() throws SQLException, IOException, JetStreamApiException, InterruptedException,
             TimeoutException, ExecutionException, RefusedBatch {
-        // Reading the checkpoint on the lease's session also proves the session, and so the lease, is alive.
-        Position checkpoint = session.checkpoint();
+        // Reading the checkpoint on the lease's session also proves the session, and so the lease, is alive. While
+        // draining, the write that just moved the checkpoint on the same session has proved both already.
+        Position checkpoint = justWritten.isPresent() ? justWritten.get() : session.checkpoint();
+        justWritten = Optional.empty();
         List<Event> batch = log.read(new ReadRequest(boundary.name(), Query.all(), ReadStart.after(checkpoint),
                 Direction.ASC, settings.batchSize()));
         if (batch.isEmpty()) {
@@ -188,7 +193,9 @@ final class PublisherLoop {
         }
         publish(batch);
         Position last = batch.getLast().position();
-        if (!session.advanceCheckpoint(last)) {
+        if (session.advanceCheckpoint(last)) {
+            justWritten = Optional.of(last);
+        } else {
             LOG.log(System.Logger.Level.WARNING, "checkpoint of boundary {0} was already at or beyond {1}",
                     boundary.name(), last);
         }
@@ -271,6 +278,7 @@ final class PublisherLoop {
     }
 
     private Duration failed(String what, Duration backoff) {
+        justWritten = Optional.empty();
         failures++;
         if (!what.equals(failing)) {
             failing = what;
@@ -287,6 +295,7 @@ final class PublisherLoop {
     }
 
     private void dropSession(String reason) {
+        justWritten = Optional.empty();
         PublisherSession current = session;
         session = null;
         if (leading) {

@@ -172,7 +172,8 @@ class AdminInputIT {
                 "\"}],\"roles\"[\"ADMIN\"]", "Robert\"); DROP SCHEMA admin CASCADE;--");
         for (String username : usernames) {
             ClientAuth.createUser(node, username, "injected-password", "OPERATIONS");
-            ClientAuth.eventStore(node, TestServer.basicAuth(username, "injected-password")).ping(PingRequest.getDefaultInstance());
+            ClientAuth.eventStore(node, TestServer.basicAuth(username, "injected-password"))
+                    .ping(PingRequest.getDefaultInstance());
             assertThat(code(() -> ClientAuth.admin(node, TestServer.basicAuth(username, "injected-password"))
                     .listUsers(ListUsersRequest.getDefaultInstance())))
                     .as("an injected username gains no role").isEqualTo(Status.Code.PERMISSION_DENIED);

@@ -74,7 +74,8 @@ class AuthIT {
                 TestServer.basicAuth("admin", "wrong-password"),
                 TestServer.basicAuth("no-such-user", "changeit"),
                 ClientAuth.authorization("Basic !!!not-base64"),
-                ClientAuth.authorization("Basic " + Base64.getEncoder().encodeToString("no-colon".getBytes(StandardCharsets.UTF_8))),
+                ClientAuth.authorization("Basic "
+                        + Base64.getEncoder().encodeToString("no-colon".getBytes(StandardCharsets.UTF_8))),
                 ClientAuth.authorization("Bearer " + validToken),
                 token("v1.forged.token"),
                 token(validToken.substring(0, validToken.length() - 2) + "xx"));
@@ -90,14 +91,16 @@ class AuthIT {
         String issued = tokenOf(node, TestServer.basicAuth("admin", "changeit"));
         assertThat(issued).isNotBlank();
         ClientAuth.Capture capture = new ClientAuth.Capture();
-        ClientAuth.eventStore(node, token(issued), capture.interceptor()).getServerInfo(GetServerInfoRequest.getDefaultInstance());
+        ClientAuth.eventStore(node, token(issued), capture.interceptor())
+                .getServerInfo(GetServerInfoRequest.getDefaultInstance());
         assertThat(capture.headerToken()).as("the same token comes back while it is fresh").contains(issued);
     }
 
     @Test
     void a_failed_call_of_an_authenticated_caller_still_returns_the_token() {
         ClientAuth.Capture capture = new ClientAuth.Capture();
-        Status.Code result = code(() -> ClientAuth.eventStore(node, TestServer.basicAuth("admin", "changeit"), capture.interceptor())
+        Status.Code result = code(() -> ClientAuth.eventStore(node, TestServer.basicAuth("admin", "changeit"),
+                        capture.interceptor())
                 .getEvents(GetEventsRequest.newBuilder().setBoundary("orisun_test_1").setCount(0).build()));
         assertThat(result).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(capture.token()).isPresent();

@@ -8,9 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
+import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.orisun.proto.CatchUpSubscribeToEventStoreRequest;
 import io.orisun.proto.Event;
+import io.orisun.proto.EventStoreGrpc;
 import io.orisun.proto.PubSubMessage;
 import io.orisun.proto.PublishToPubSubRequest;
 import io.orisun.proto.Query;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -160,6 +164,38 @@ class SubscriptionIT {
         assertThat(attempts).as("refusals while the first stream was ending")
                 .allMatch(code -> code == Status.Code.ALREADY_EXISTS);
         otherBoundary.cancel();
+    }
+
+    @Test
+    void a_client_that_disconnects_without_cancelling_frees_its_name_once_the_stream_has_something_to_send()
+            throws Exception {
+        Query query = query(criterion("test", "vanishing"));
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", node.server().grpcPort()).usePlaintext()
+                .build();
+        StreamCollector<CatchUpSubscribeToEventStoreRequest, Event> vanishing = StreamCollector.reading();
+        EventStoreGrpc.newStub(channel).withInterceptors(TestServer.basicAuth("admin", "changeit"))
+                .catchUpSubscribeToEvents(CatchUpSubscribeToEventStoreRequest.newBuilder().setBoundary(B)
+                        .setSubscriberName("vanishing").setQuery(query).setAfterPosition(position(-1, -1)).build(),
+                        vanishing);
+        traffic.save(B, "Vanishing", 1, 1, n -> tagged("vanishing", n));
+        vanishing.awaitCount(1, WAIT);
+        channel.shutdownNow();
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+
+        // The server learns of the lost connection when it next writes to the stream.
+        traffic.save(B, "Vanishing", 1, 1, n -> tagged("vanishing", n));
+        StreamCollector.await("the name is free again", WAIT, () -> {
+            var retry = traffic.subscribeLive(B, "vanishing", query);
+            try {
+                retry.awaitError(Duration.ofMillis(500));
+                return false;
+            } catch (AssertionError stillOpen) {
+                retry.cancel();
+                return true;
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 
     @Test

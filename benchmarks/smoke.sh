@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# A short run of both benchmark tools, so that neither can rot. It builds nothing: build first with
+#   mvn -B -q install -DskipTests && mvn -B -q package -Pbenchmarks -pl benchmarks
+# and start a server (./start.sh). About 20 s of load over two scenarios at concurrency 4, then one JMH benchmark
+# with a single short iteration (it starts its own embedded PostgreSQL). It fails only when a tool crashes, cannot
+# reach the server, or completes no request at all; it never judges the numbers.
+#
+# Environment (all optional):
+#   ORISUN_BENCH_TARGET         the server's gRPC address (localhost:5005)
+#   ORISUN_BENCH_USER/PASSWORD  its credentials (admin / changeit)
+#   ORISUN_BENCH_BOUNDARY       the boundary to load (orisun_test_1)
+#   ORISUN_BENCH_BASELINE_JDBC  adds the plain JDBC baseline, e.g. jdbc:postgresql://localhost:5434/orisun (adds ~20 s)
+#   ORISUN_BENCH_JMH            the JMH benchmark to run (SaveFlushBenchmark.callers_16$)
+#   ORISUN_BENCH_OUT            where the load results go (benchmarks/target/smoke/results.csv)
+set -euo pipefail
+cd "$(dirname "$0")"
+. ../scripts/jdk.sh
+
+jar=target/orisun-benchmarks.jar
+if [ ! -f "$jar" ]; then
+  echo "smoke: $jar is missing; build it with: mvn -B -q package -Pbenchmarks -pl benchmarks" >&2
+  exit 2
+fi
+out=${ORISUN_BENCH_OUT:-target/smoke/results.csv}
+baseline=()
+if [ -n "${ORISUN_BENCH_BASELINE_JDBC:-}" ]; then
+  baseline=(--baseline-jdbc "$ORISUN_BENCH_BASELINE_JDBC")
+fi
+
+echo "smoke: load tool against ${ORISUN_BENCH_TARGET:-localhost:5005}" >&2
+"$JAVA_HOME/bin/java" -jar "$jar" load \
+  --target "${ORISUN_BENCH_TARGET:-localhost:5005}" \
+  --user "${ORISUN_BENCH_USER:-admin}" --password "${ORISUN_BENCH_PASSWORD:-changeit}" \
+  --boundary "${ORISUN_BENCH_BOUNDARY:-orisun_test_1}" \
+  --scenarios write-conditional-1,read-conditional --concurrency 4 --warmup 2s --duration 8s \
+  --prepopulate-events 2000 --tag-cardinality 200 --create-index \
+  "${baseline[@]}" --out "$out"
+
+# By default the conditional save flush: the embedded PostgreSQL, the event log, the consistency check and the index.
+jmh=(SaveFlushBenchmark.callers_16\$ -p condition=conditional)
+if [ -n "${ORISUN_BENCH_JMH:-}" ]; then
+  jmh=("$ORISUN_BENCH_JMH")
+fi
+echo "smoke: JMH ${jmh[*]}" >&2
+"$JAVA_HOME/bin/java" -jar "$jar" jmh -foe true -f 1 -wi 1 -i 1 -w 1s -r 1s "${jmh[@]}"
+echo "smoke: both tools ran" >&2
