@@ -46,7 +46,8 @@ import javax.sql.DataSource;
  * <p><b>Every node.</b> Each node reads the user events it has not seen every {@link AuthSettings#refreshInterval()},
  * and whenever a username is not found (at most once a second), and applies any the table lacks. What it reads also
  * clears its caches of the users concerned, so a deletion or a password change stops working everywhere within
- * about one refresh interval; on the node that made the change, at once.
+ * about one refresh interval; on the node that made the change, at once. Should reading the log fail, a node
+ * still re-reads each cached user from the table at least once a minute.
  *
  * <p><b>First start.</b> When no user exists, {@link #start} creates the configured administrator with role
  * {@link Role#ADMIN}, once, even when several nodes start together. While that administrator's password is the
@@ -349,7 +350,13 @@ public final class UserDirectory implements AutoCloseable {
     /** The newest event of the username, which must be a live state of {@code userId}. */
     private UserEvent requireCurrent(LatestByCriteria latest, String userId) {
         Optional<Event> last = latest.latest().getFirst();
-        UserEvent event = last.map(e -> UserEvent.from(e, seal)).orElse(null);
+        UserEvent event;
+        try {
+            event = last.map(e -> UserEvent.from(e, seal)).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new FailedPrecondition("the newest event of user " + Names.printable(userId) + " cannot be read: "
+                    + e.getMessage(), e);
+        }
         if (event == null || event instanceof UserEvent.Deleted || !event.userId().equals(userId)) {
             refresh();
             throw new NotFound("no user has id " + Names.printable(userId));

@@ -49,6 +49,7 @@ public final class CatchUpSubscription implements AutoCloseable {
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile Stop stop;
 
+    // Set by begin() on the thread that opens the subscription, then used only by the thread in run().
     private Position cursor;
     private Position floor;
 
@@ -62,6 +63,7 @@ public final class CatchUpSubscription implements AutoCloseable {
         this.pageSize = pageSize;
     }
 
+    /** The request this subscription serves. */
     public CatchUpRequest request() {
         return request;
     }

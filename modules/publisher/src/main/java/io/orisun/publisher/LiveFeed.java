@@ -140,9 +140,12 @@ final class LiveFeed implements AutoCloseable {
                     stream.boundary());
             return;
         }
-        FeedEvent event = new FeedEvent(decoded.get());
-        ring.put(event);
-        highestReceived.accumulateAndGet(event.globalId(), Math::max);
+        io.orisun.api.Event received = decoded.get();
+        if (received.data().length() + received.metadata().length() <= settings.ringMaxChars()) {
+            ring.put(new FeedEvent(received));
+        }
+        // A large event is left out of the ring, but still counts as received: subscribers read it from the log.
+        highestReceived.accumulateAndGet(received.position().globalId(), Math::max);
         wake();
     }
 

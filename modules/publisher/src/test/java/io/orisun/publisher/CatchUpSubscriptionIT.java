@@ -156,6 +156,20 @@ class CatchUpSubscriptionIT {
     }
 
     @Test
+    void events_too_large_for_the_ring_are_read_from_the_log_in_their_place() {
+        try (DeliveryFixture fixture = new DeliveryFixture(DeliveryFixture.boundary(B))) {
+            fixture.publishers("a", 100);
+            CatchUpSubscriptions subscriptions = fixture.subscriptions(1024, 100);
+            Collector collector = Collector.run(subscriptions.open(request("s", Query.all(), Optional.empty())));
+            String large = "{\"blob\": \"" + "x".repeat(5000) + "\"}";
+            fixture.appendMany(B, "e", 6, 5, n -> n % 7 == 3 ? large : "{}");
+            collector.awaitCount(30, WAIT);
+            assertThat(collector.globalIds()).isEqualTo(upTo(29));
+            assertThat(collector.events()).isEqualTo(fixture.all(B, Query.all()));
+        }
+    }
+
+    @Test
     void subscribers_receive_everything_even_when_no_publisher_runs() {
         try (DeliveryFixture fixture = new DeliveryFixture(DeliveryFixture.boundary(B))) {
             CatchUpSubscriptions subscriptions = fixture.subscriptions(1024, 100);

@@ -106,7 +106,7 @@ final class DeliveryFixture implements AutoCloseable {
 
     CatchUpSubscriptions subscriptions(int ringCapacity, int pageSize) {
         return closeLater(new CatchUpSubscriptions(connectNats(), log,
-                new FeedSettings(ringCapacity, pageSize, Duration.ofMillis(300), STREAM)));
+                new FeedSettings(ringCapacity, 4096, pageSize, Duration.ofMillis(300), STREAM)));
     }
 
     static EventToSave event(String id, String type, String data) {

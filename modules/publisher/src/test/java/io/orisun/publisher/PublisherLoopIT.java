@@ -106,6 +106,27 @@ class PublisherLoopIT {
     }
 
     @Test
+    void an_event_larger_than_nats_accepts_is_published_as_its_position_alone_and_subscribers_read_it_from_the_log() {
+        try (DeliveryFixture fixture = new DeliveryFixture(DeliveryFixture.boundary(B))) {
+            fixture.publishers("a", 100);
+            CatchUpSubscriptions subscriptions = fixture.subscriptions(1024, 100);
+            Collector collector = Collector.run(subscriptions.open(
+                    new CatchUpRequest(B, Query.all(), java.util.Optional.empty(), "s")));
+            String huge = "{\"blob\": \"" + "x".repeat(1_200_000) + "\"}";
+            fixture.append(B, List.of(DeliveryFixture.event("small-1", "T", "{}"), DeliveryFixture.event("huge", "T", huge),
+                    DeliveryFixture.event("small-2", "T", "{}")));
+            await("the batch is published", WAIT, () -> fixture.checkpoint(B).globalId() == 2);
+            List<Message> messages = fixture.streamMessages(B);
+            assertThat(messages).hasSize(3);
+            assertThat(messages.get(1).getData()).as("the oversized event's body").isEmpty();
+            assertThat(messages.get(1).getHeaders().getFirst(EventMessage.GLOBAL_ID)).isEqualTo("1");
+            collector.awaitCount(3, WAIT);
+            assertThat(collector.events()).isEqualTo(fixture.all(B, Query.all()));
+            assertThat(collector.events().get(1).data()).hasSizeGreaterThan(1_200_000);
+        }
+    }
+
+    @Test
     void exactly_one_node_publishes_a_boundary_and_another_takes_over_when_it_stops() {
         try (DeliveryFixture fixture = new DeliveryFixture(DeliveryFixture.boundary(B))) {
             BoundaryPublishers a = fixture.publishers("a", 100);

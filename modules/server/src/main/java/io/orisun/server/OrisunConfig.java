@@ -191,7 +191,8 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
         List<String> routes = in.routes(Setting.NATS_CLUSTER_ROUTES);
         Duration clusterTimeout = in.duration(Setting.NATS_CLUSTER_TIMEOUT, false);
 
-        int batchSize = in.integer(Setting.POLLING_PUBLISHER_BATCH_SIZE, 1, Integer.MAX_VALUE, "a number of events");
+        int batchSize = in.integer(Setting.POLLING_PUBLISHER_BATCH_SIZE, 1, io.orisun.api.ReadRequest.MAX_COUNT,
+                "a number of events");
 
         System.Logger.Level level = in.level(Setting.LOGGING_LEVEL);
         LoggingConfig.Format format = LoggingConfig.Format.valueOf(in.choice(Setting.LOG_FORMAT, List.of("text", "json"))

@@ -134,6 +134,7 @@ public final class OrisunServer implements AutoCloseable {
         EventLog advisedLog = new AdvisedEventLog(eventLog, indexes.advisor());
 
         List<ServerCapability> capabilities = List.of(ServerCapability.SERVER_CAPABILITY_COMMAND_CONTEXT_CONSISTENCY,
+                ServerCapability.SERVER_CAPABILITY_CATCH_UP_SUBSCRIPTIONS, ServerCapability.SERVER_CAPABILITY_INDEX_MANAGEMENT,
                 ServerCapability.SERVER_CAPABILITY_GRPC_HEALTH);
         var grpcProtocol = io.helidon.webserver.grpc.GrpcConfig.builder()
                 .maxReadBufferSize(MessageSizeLimit.transportLimit(config.grpc().maxReceiveMessageBytes()))
@@ -174,6 +175,9 @@ public final class OrisunServer implements AutoCloseable {
         }
         webServer = builder.build().start();
         resources.push(webServer::stop);
+        // Closed before the listener stops: open subscription streams end at once with UNAVAILABLE instead of
+        // holding the listener's shutdown for its whole grace period.
+        resources.push(subscriptions::close);
         LOG.log(System.Logger.Level.INFO, "gRPC listening on port {0,number,#}, health on port {1,number,#}, node {2}"
                         + " ({3,number,#} ms after start-up began)",
                 webServer.port(), webServer.port("admin"), nodeId, Duration.ofNanos(System.nanoTime() - started).toMillis());

@@ -7,10 +7,11 @@ package io.orisun.server;
  */
 public record PublisherConfig(int batchSize) {
 
-    /** @throws IllegalArgumentException when the batch size is not positive */
+    /** @throws IllegalArgumentException when the batch size is not between 1 and the largest read page */
     public PublisherConfig {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("publisher batch size must be positive, not " + batchSize);
+        if (batchSize < 1 || batchSize > io.orisun.api.ReadRequest.MAX_COUNT) {
+            throw new IllegalArgumentException("publisher batch size must be between 1 and "
+                    + io.orisun.api.ReadRequest.MAX_COUNT + ", not " + batchSize);
         }
     }
 }

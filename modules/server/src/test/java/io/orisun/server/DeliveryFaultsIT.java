@@ -1,9 +1,13 @@
 package io.orisun.server;
 
+import static io.orisun.server.EventTraffic.criterion;
 import static io.orisun.server.EventTraffic.globalIds;
 import static io.orisun.server.EventTraffic.position;
+import static io.orisun.server.EventTraffic.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orisun.api.Position;
+import io.orisun.proto.GetEventsRequest;
 import io.orisun.proto.Query;
 import io.orisun.testsupport.NatsFixture;
 import java.sql.Connection;
@@ -14,106 +18,130 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Delivery through the gRPC API while NATS, the publisher's PostgreSQL session and stream retention fail it. */
+/**
+ * Delivery through the gRPC API while NATS, the publisher's PostgreSQL session and stream retention fail it. The
+ * tests share one node, whose streams keep messages for two seconds only; each test filters on its own
+ * {@code test} field.
+ */
 class DeliveryFaultsIT {
 
     private static final String B = "orisun_test_1";
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Query ALL = Query.getDefaultInstance();
 
-    private static List<Long> upTo(long last) {
-        return LongStream.rangeClosed(0, last).boxed().toList();
+    private static NatsFixture nats;
+    private static TestServer node;
+    private static EventTraffic traffic;
+
+    @BeforeAll
+    static void start() {
+        nats = NatsFixture.start();
+        node = TestServer.start(Map.of("ORISUN_NATS_URL", nats.url(), "ORISUN_NATS_EVENT_STREAM_MAX_AGE", "2s"));
+        traffic = new EventTraffic(node);
     }
 
-    private static String payload(int n) {
-        return "{\"n\": " + n + ", \"padding\": \"" + "p".repeat(400) + "\"}";
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (nats != null) {
+            nats.close();
+        }
+    }
+
+    private static String payload(String test, int n) {
+        return "{\"test\": \"" + test + "\", \"n\": " + n + ", \"padding\": \"" + "p".repeat(400) + "\"}";
     }
 
     @Test
     void subscribers_get_every_event_in_order_when_nats_is_killed_and_restarted_mid_stream() throws Exception {
-        try (NatsFixture nats = NatsFixture.start();
-             TestServer node = TestServer.start(Map.of("ORISUN_NATS_URL", nats.url()))) {
-            EventTraffic traffic = new EventTraffic(node);
-            var fromStart = traffic.subscribe(B, "from-start", ALL, position(-1, -1));
-            var live = traffic.subscribeLive(B, "live", ALL);
-            Thread.sleep(500);
-            traffic.save(B, "BeforeKill", 20, 5, DeliveryFaultsIT::payload);
-            fromStart.awaitCount(50, WAIT);
+        Query query = query(criterion("test", "nats"));
+        var fromStart = traffic.subscribe(B, "nats-from-start", query, position(-1, -1));
+        var live = traffic.subscribeLive(B, "nats-live", query);
+        Thread.sleep(500);
+        traffic.save(B, "BeforeKill", 20, 5, n -> payload("nats", n));
+        fromStart.awaitCount(100, WAIT);
 
-            Thread writer = Thread.ofVirtual().start(() -> traffic.save(B, "DuringKill", 40, 5, DeliveryFaultsIT::payload));
-            nats.kill();
-            Thread.sleep(1500);
-            nats.restart();
-            writer.join();
-            traffic.save(B, "AfterRestart", 20, 5, DeliveryFaultsIT::payload);
+        Thread writer = Thread.ofVirtual().start(() -> traffic.save(B, "DuringKill", 40, 5, n -> payload("nats", n)));
+        nats.kill();
+        Thread.sleep(1500);
+        nats.restart();
+        writer.join();
+        traffic.save(B, "AfterRestart", 20, 5, n -> payload("nats", n));
 
-            fromStart.awaitCount(400, WAIT);
-            live.awaitCount(400, WAIT);
-            assertThat(globalIds(fromStart.messages())).isEqualTo(upTo(399));
-            assertThat(globalIds(live.messages())).isEqualTo(upTo(399));
-            assertThat(fromStart.messages()).isEqualTo(traffic.all(B, ALL));
-            fromStart.cancel();
-            live.cancel();
-        }
+        var expected = traffic.all(B, query);
+        assertThat(expected).hasSize(400);
+        fromStart.awaitCount(400, WAIT);
+        live.awaitCount(400, WAIT);
+        assertThat(fromStart.messages()).isEqualTo(expected);
+        assertThat(globalIds(live.messages())).isEqualTo(globalIds(expected));
+        fromStart.cancel();
+        live.cancel();
     }
 
     @Test
-    void the_publisher_and_subscribers_recover_when_the_listener_session_is_terminated() throws Exception {
-        try (TestServer node = TestServer.start()) {
-            EventTraffic traffic = new EventTraffic(node);
-            var subscriber = traffic.subscribe(B, "s", ALL, position(-1, -1));
-            traffic.save(B, "Before", 10, 5, DeliveryFaultsIT::payload);
-            subscriber.awaitCount(50, WAIT);
-            StreamCollector.await("the publisher has checkpointed the first events", WAIT,
-                    () -> checkpoint(node).globalId() == 49);
+    void the_publisher_and_subscribers_recover_when_the_publisher_session_is_terminated() {
+        Query query = query(criterion("test", "terminate"));
+        var subscriber = traffic.subscribe(B, "terminate", query, position(-1, -1));
+        traffic.save(B, "Before", 10, 5, n -> payload("terminate", n));
+        subscriber.awaitCount(50, WAIT);
+        StreamCollector.await("the publisher has checkpointed the log", WAIT, () -> checkpoint().equals(head()));
 
-            assertThat(terminatePublisherSessions(node)).as("publisher sessions terminated").isGreaterThanOrEqualTo(1);
-            traffic.save(B, "After", 10, 5, DeliveryFaultsIT::payload);
-            subscriber.awaitCount(100, WAIT);
-            assertThat(globalIds(subscriber.messages())).isEqualTo(upTo(99));
-            StreamCollector.await("the publisher has taken over again and checkpointed everything", WAIT,
-                    () -> checkpoint(node).globalId() == 99);
-            subscriber.cancel();
-        }
+        assertThat(terminatePublisherSessions()).as("publisher sessions terminated").isGreaterThanOrEqualTo(1);
+        traffic.save(B, "After", 10, 5, n -> payload("terminate", n));
+        subscriber.awaitCount(100, WAIT);
+        assertThat(globalIds(subscriber.messages())).isEqualTo(globalIds(traffic.all(B, query)));
+        StreamCollector.await("the publisher has taken over again and checkpointed everything", WAIT,
+                () -> checkpoint().equals(head()));
+        subscriber.cancel();
     }
 
     @Test
     void a_subscriber_that_pauses_longer_than_the_stream_keeps_messages_still_receives_everything() throws Exception {
-        try (TestServer node = TestServer.start(Map.of("ORISUN_NATS_EVENT_STREAM_MAX_AGE", "2s"))) {
-            EventTraffic traffic = new EventTraffic(node);
-            var paused = traffic.subscribe(B, "paused", ALL, Optional.of(position(-1, -1)), true);
-            var reading = traffic.subscribe(B, "reading", ALL, position(-1, -1));
-            // About 1.3 MB: more than the transport buffers, so the server's writes to the paused stream block.
-            traffic.save(B, "WhilePaused", 60, 50, DeliveryFaultsIT::payload);
-            reading.awaitCount(3000, WAIT);
-            Thread.sleep(3000);
-            paused.resume();
-            traffic.save(B, "AfterResume", 2, 50, DeliveryFaultsIT::payload);
-            paused.awaitCount(3100, WAIT);
-            assertThat(globalIds(paused.messages())).isEqualTo(upTo(3099));
-            reading.awaitCount(3100, WAIT);
-            assertThat(globalIds(reading.messages())).isEqualTo(upTo(3099));
-            paused.cancel();
-            reading.cancel();
-        }
+        Query query = query(criterion("test", "pause"));
+        var paused = traffic.subscribe(B, "paused", query, Optional.of(position(-1, -1)), true);
+        var reading = traffic.subscribe(B, "reading", query, position(-1, -1));
+        // About 1.3 MB: more than the transport buffers, so the server's writes to the paused stream block.
+        traffic.save(B, "WhilePaused", 60, 50, n -> payload("pause", n));
+        reading.awaitCount(3000, WAIT);
+        // Longer than the stream keeps messages: whatever the paused subscriber has not read is gone from NATS.
+        Thread.sleep(3000);
+        paused.resume();
+        traffic.save(B, "AfterResume", 2, 50, n -> payload("pause", n));
+        var expected = globalIds(traffic.all(B, query));
+        assertThat(expected).hasSize(3100);
+        paused.awaitCount(3100, WAIT);
+        reading.awaitCount(3100, WAIT);
+        assertThat(globalIds(paused.messages())).isEqualTo(expected);
+        assertThat(globalIds(reading.messages())).isEqualTo(expected);
+        paused.cancel();
+        reading.cancel();
     }
 
-    static io.orisun.api.Position checkpoint(TestServer node) {
+    private static Position head() {
+        List<io.orisun.proto.Event> last = node.eventStore().getEvents(GetEventsRequest.newBuilder().setBoundary(B)
+                .setCount(1).setDirection(io.orisun.proto.Direction.DESC).build()).getEventsList();
+        return last.isEmpty() ? Position.NONE
+                : new Position(last.getFirst().getPosition().getTransactionId(), last.getFirst().getPosition().getGlobalId());
+    }
+
+    private static Position checkpoint() {
         try (Connection connection = node.database().connect();
              PreparedStatement statement = connection.prepareStatement(
                      "SELECT transaction_id, global_id FROM public.orisun_test_1_orisun_last_published_event_position");
              ResultSet row = statement.executeQuery()) {
             row.next();
-            return new io.orisun.api.Position(row.getLong(1), row.getLong(2));
+            return new Position(row.getLong(1), row.getLong(2));
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    static int terminatePublisherSessions(TestServer node) {
+    private static int terminatePublisherSessions() {
         try (Connection connection = node.database().connect();
              PreparedStatement statement = connection.prepareStatement("""
                      SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
@@ -125,5 +153,4 @@ class DeliveryFaultsIT {
             throw new IllegalStateException(e);
         }
     }
-
 }
