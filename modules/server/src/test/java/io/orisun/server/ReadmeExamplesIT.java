@@ -71,6 +71,10 @@ class ReadmeExamplesIT {
         assertThat(method).as("method %s of %s", example.method(), example.service()).isNotNull();
         DynamicMessage.Builder request = DynamicMessage.newBuilder(method.getInputType());
         JsonFormat.parser().merge(example.json(), request);
+        if (method.isServerStreaming()) {
+            // A streaming example never ends by itself; its body must parse, and subscriptions have their own tests.
+            return request.build();
+        }
         MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod = MethodDescriptor.<DynamicMessage, DynamicMessage>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(service.getFullName(), method.getName()))
