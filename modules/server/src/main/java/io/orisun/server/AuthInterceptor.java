@@ -20,7 +20,11 @@ import io.orisun.auth.Credentials;
 import io.orisun.proto.AdminGrpc;
 import io.orisun.proto.EventStoreGrpc;
 import io.orisun.proto.SaveEventsRequest;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Authenticates every call and enforces the role each RPC requires (reference §5). Health
@@ -114,16 +118,13 @@ final class AuthInterceptor implements ServerInterceptor {
             auth = new CallAuth(authenticate(headers));
         } catch (RuntimeException e) {
             // Unauthenticated, or Unavailable when the user could not be looked up.
-            call.close(StatusMapping.toStatus(e).getStatus(), new Metadata());
-            return new ServerCall.Listener<>() { };
+            return new Refusal<>(call, StatusMapping.toStatus(e).getStatus());
         }
         ServerCall<Q, R> answering = new TokenReturningCall<>(call, auth);
         Access access = required(method);
         if (!auth.caller().may(access)) {
-            answering.close(StatusMapping.toStatus(new PermissionDenied(method.substring(method.indexOf('/') + 1)
-                    + " requires role " + (access == Access.ADMIN_ONLY ? "ADMIN" : "ADMIN or OPERATIONS"))).getStatus(),
-                    new Metadata());
-            return new ServerCall.Listener<>() { };
+            return new Refusal<>(answering, StatusMapping.toStatus(new PermissionDenied(method.substring(method.indexOf('/') + 1)
+                    + " requires role " + (access == Access.ADMIN_ONLY ? "ADMIN" : "ADMIN or OPERATIONS"))).getStatus());
         }
         ServerCall.Listener<Q> listener = Contexts.interceptCall(Context.current().withValue(CALLER, auth), answering,
                 headers, next);
@@ -206,7 +207,10 @@ final class AuthInterceptor implements ServerInterceptor {
         }
     }
 
-    /** Refuses a SaveEvents aimed at the admin boundary before the service sees it. */
+    /**
+     * Refuses a SaveEvents aimed at the admin boundary before the service sees it. The refusal is sent once the
+     * client has finished sending, as {@link Refusal} explains.
+     */
     private final class AdminBoundaryGuard<Q, R> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
         private final ServerCall<Q, R> call;
         private volatile boolean refused;
@@ -220,8 +224,6 @@ final class AuthInterceptor implements ServerInterceptor {
         public void onMessage(Q message) {
             if (message instanceof SaveEventsRequest request && request.getBoundary().equals(adminBoundary)) {
                 refused = true;
-                call.close(StatusMapping.toStatus(new PermissionDenied("boundary " + adminBoundary
-                        + " holds the server's own records and is written only by the server")).getStatus(), new Metadata());
                 return;
             }
             super.onMessage(message);
@@ -229,8 +231,53 @@ final class AuthInterceptor implements ServerInterceptor {
 
         @Override
         public void onHalfClose() {
-            if (!refused) {
+            if (refused) {
+                call.close(StatusMapping.toStatus(new PermissionDenied("boundary " + adminBoundary
+                        + " holds the server's own records and is written only by the server")).getStatus(), new Metadata());
+            } else {
                 super.onHalfClose();
+            }
+        }
+    }
+
+    /**
+     * Answers a refused call with {@code status} once the client has sent its request, never before. Closing a
+     * stream while the client is still sending makes Helidon's HTTP/2 layer answer the late DATA frame with a
+     * connection-wide GOAWAY (PROTOCOL_ERROR), which would fail every other call on the connection. Every RPC here
+     * sends one request and half-closes; a client that never does is answered after {@link #PATIENCE}.
+     */
+    private static final class Refusal<Q, R> extends ServerCall.Listener<Q> {
+        private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+        private final ServerCall<Q, R> call;
+        private final Status status;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Refusal(ServerCall<Q, R> call, Status status) {
+            this.call = call;
+            this.status = status;
+            call.request(2);
+            CompletableFuture.delayedExecutor(PATIENCE.toMillis(), TimeUnit.MILLISECONDS).execute(this::close);
+        }
+
+        @Override
+        public void onHalfClose() {
+            close();
+        }
+
+        @Override
+        public void onCancel() {
+            closed.set(true);
+        }
+
+        @Override
+        public void onComplete() {
+            closed.set(true);
+        }
+
+        private void close() {
+            if (closed.compareAndSet(false, true)) {
+                call.close(status, new Metadata());
             }
         }
     }

@@ -87,6 +87,31 @@ class AuthIT {
     }
 
     @Test
+    void refused_calls_never_disturb_other_calls_on_the_same_connection() throws Exception {
+        String valid = tokenOf(node, TestServer.basicAuth("admin", "changeit"));
+        List<Future<List<Status.Code>>> workers = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(8)) {
+            for (int t = 0; t < 8; t++) {
+                workers.add(threads.submit(() -> {
+                    List<Status.Code> codes = new ArrayList<>();
+                    for (int i = 0; i < 40; i++) {
+                        codes.add(code(() -> ping(node, token("v1.not.valid"))));
+                        codes.add(code(() -> ping(node, token(valid))));
+                    }
+                    return codes;
+                }));
+            }
+        }
+        for (Future<List<Status.Code>> worker : workers) {
+            List<Status.Code> codes = worker.get();
+            for (int i = 0; i < codes.size(); i += 2) {
+                assertThat(codes.get(i)).isEqualTo(Status.Code.UNAUTHENTICATED);
+                assertThat(codes.get(i + 1)).isEqualTo(Status.Code.OK);
+            }
+        }
+    }
+
+    @Test
     void an_authenticated_response_carries_a_token_that_authenticates_on_its_own() {
         String issued = tokenOf(node, TestServer.basicAuth("admin", "changeit"));
         assertThat(issued).isNotBlank();

@@ -87,8 +87,18 @@ class ServerFoundationIT {
     }
 
     @Test
-    void rpcs_that_are_not_served_yet_answer_unimplemented() {
-        assertThatThrownBy(() -> node.admin().listUsers(io.orisun.proto.ListUsersRequest.getDefaultInstance()))
+    void a_method_the_contract_does_not_have_answers_unimplemented() {
+        io.grpc.MethodDescriptor<PingRequest, PingRequest> unknown =
+                io.grpc.MethodDescriptor.<PingRequest, PingRequest>newBuilder()
+                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName("orisun.EventStore/NoSuchMethod")
+                .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(PingRequest.getDefaultInstance()))
+                .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(PingRequest.getDefaultInstance()))
+                .build();
+        io.grpc.Channel channel =
+                io.grpc.ClientInterceptors.intercept(node.channel(), TestServer.basicAuth("admin", "changeit"));
+        assertThatThrownBy(() -> io.grpc.stub.ClientCalls.blockingUnaryCall(channel, unknown,
+                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), PingRequest.getDefaultInstance()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
     }
