@@ -22,7 +22,8 @@ import io.orisun.proto.EventStoreGrpc;
 import io.orisun.proto.SaveEventsRequest;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -248,16 +249,26 @@ final class AuthInterceptor implements ServerInterceptor {
      */
     private static final class Refusal<Q, R> extends ServerCall.Listener<Q> {
         private static final Duration PATIENCE = Duration.ofSeconds(10);
+        private static final ScheduledThreadPoolExecutor TIMER = timer();
 
         private final ServerCall<Q, R> call;
         private final Status status;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private final ScheduledFuture<?> timeout;
 
         Refusal(ServerCall<Q, R> call, Status status) {
             this.call = call;
             this.status = status;
             call.request(2);
-            CompletableFuture.delayedExecutor(PATIENCE.toMillis(), TimeUnit.MILLISECONDS).execute(this::close);
+            timeout = TIMER.schedule(this::close, PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private static ScheduledThreadPoolExecutor timer() {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                    Thread.ofPlatform().name("orisun-auth-refusals").daemon().factory());
+            // Nearly every refusal ends long before its timeout; dropping the cancelled ones keeps the queue small.
+            timer.setRemoveOnCancelPolicy(true);
+            return timer;
         }
 
         @Override
@@ -268,15 +279,18 @@ final class AuthInterceptor implements ServerInterceptor {
         @Override
         public void onCancel() {
             closed.set(true);
+            timeout.cancel(false);
         }
 
         @Override
         public void onComplete() {
             closed.set(true);
+            timeout.cancel(false);
         }
 
         private void close() {
             if (closed.compareAndSet(false, true)) {
+                timeout.cancel(false);
                 call.close(status, new Metadata());
             }
         }

@@ -135,7 +135,7 @@ public final class OrisunServer implements AutoCloseable {
 
         List<ServerCapability> capabilities = List.of(ServerCapability.SERVER_CAPABILITY_COMMAND_CONTEXT_CONSISTENCY,
                 ServerCapability.SERVER_CAPABILITY_CATCH_UP_SUBSCRIPTIONS, ServerCapability.SERVER_CAPABILITY_INDEX_MANAGEMENT,
-                ServerCapability.SERVER_CAPABILITY_GRPC_HEALTH);
+                ServerCapability.SERVER_CAPABILITY_BOUNDARY_CATALOG, ServerCapability.SERVER_CAPABILITY_GRPC_HEALTH);
         var grpcProtocol = io.helidon.webserver.grpc.GrpcConfig.builder()
                 .maxReadBufferSize(MessageSizeLimit.transportLimit(config.grpc().maxReceiveMessageBytes()))
                 .build();
