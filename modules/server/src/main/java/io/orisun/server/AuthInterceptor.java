@@ -87,9 +87,9 @@ final class AuthInterceptor implements ServerInterceptor {
         this.adminBoundary = adminBoundary;
     }
 
-    /** The interceptor of a node; {@link UserEndpoints#create} must have run for the same context. */
-    static AuthInterceptor create(ServerContext context) {
-        return new AuthInterceptor(UserEndpoints.directory(context).authenticator(),
+    /** The interceptor of a node, authenticating against the same user directory as its user RPCs. */
+    static AuthInterceptor create(ServerContext context, UserEndpoints users) {
+        return new AuthInterceptor(users.directory().authenticator(),
                 context.config().boundaries().adminBoundary());
     }
 

@@ -130,7 +130,7 @@ public final class OrisunServer implements AutoCloseable {
         SubscriptionEndpoints subscriptions = SubscriptionEndpoints.create(context);
         UserEndpoints users = UserEndpoints.create(context);
         BoundaryEndpoints boundaryCatalog = BoundaryEndpoints.create(context);
-        AuthInterceptor auth = AuthInterceptor.create(context);
+        AuthInterceptor auth = AuthInterceptor.create(context, users);
         EventLog advisedLog = new AdvisedEventLog(eventLog, indexes.advisor());
 
         List<ServerCapability> capabilities = List.of(ServerCapability.SERVER_CAPABILITY_COMMAND_CONTEXT_CONSISTENCY,

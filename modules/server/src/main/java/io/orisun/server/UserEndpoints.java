@@ -23,9 +23,6 @@ import io.orisun.proto.ListUsersResponse;
 import io.orisun.proto.ValidateCredentialsRequest;
 import io.orisun.proto.ValidateCredentialsResponse;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,12 +31,6 @@ import java.util.Optional;
  * password and cannot delete itself) is checked here.
  */
 final class UserEndpoints {
-
-    /**
-     * The directory of each running node, so that the node's {@link AuthInterceptor}, built by its own factory,
-     * authenticates against the same directory and caches.
-     */
-    private static final Map<ServerContext, UserDirectory> DIRECTORIES = Collections.synchronizedMap(new IdentityHashMap<>());
 
     private final UserDirectory directory;
 
@@ -56,20 +47,12 @@ final class UserEndpoints {
         UserDirectory directory = UserDirectory.start(AuthSettings.of(config.boundaries().admin(),
                 config.admin().username(), config.admin().password(), config.admin().sessionTtl()),
                 context.admin(), context.eventLog());
-        DIRECTORIES.put(context, directory);
-        context.resources().onClose(() -> {
-            DIRECTORIES.remove(context);
-            directory.close();
-        });
+        context.resources().onClose(directory);
         return new UserEndpoints(directory);
     }
 
-    /** The directory that {@link #create} opened for {@code context}. */
-    static UserDirectory directory(ServerContext context) {
-        UserDirectory directory = DIRECTORIES.get(context);
-        if (directory == null) {
-            throw new IllegalStateException("the user endpoints of this node have not been created");
-        }
+    /** The node's user directory, which the authentication of every call shares. */
+    UserDirectory directory() {
         return directory;
     }
 
