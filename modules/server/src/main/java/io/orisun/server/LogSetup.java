@@ -1,5 +1,6 @@
 package io.orisun.server;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.time.Instant;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -107,23 +108,7 @@ final class LogSetup {
 
         private static void appendString(StringBuilder json, String value) {
             json.append('"');
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                switch (c) {
-                    case '"' -> json.append("\\\"");
-                    case '\\' -> json.append("\\\\");
-                    case '\n' -> json.append("\\n");
-                    case '\r' -> json.append("\\r");
-                    case '\t' -> json.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            json.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            json.append(c);
-                        }
-                    }
-                }
-            }
+            JsonStringEncoder.getInstance().quoteAsString(value, json);
             json.append('"');
         }
     }
