@@ -12,11 +12,30 @@ public final class Main {
     private Main() {
     }
 
+    /** What {@code --version} prints: version, commit and build time. */
+    static String version() {
+        BuildInfo build = BuildInfo.current();
+        return "orisun-j " + build.version() + " (commit " + build.gitCommit() + ", built " + build.buildTime() + ")";
+    }
+
+    /** What {@code --help} prints: the usage and the configuration table. */
+    static String help() {
+        return version() + "\n\n"
+                + "Usage: orisun [--version | --help]\n"
+                + "Starts an Orisun-J node configured by ORISUN_* environment variables; an unset or blank variable\n"
+                + "takes its default. JAVA_OPTS adds JVM options; ORISUN_AOT=false starts without the AOT cache.\n"
+                + "Exit codes: 0 after a clean stop, 1 when start-up fails, 2 for an invalid configuration.\n\n"
+                + ConfigurationTable.markdown();
+    }
+
     public static void main(String[] args) {
         List<String> arguments = List.of(args);
         if (arguments.contains("--version")) {
-            BuildInfo build = BuildInfo.current();
-            System.out.println("orisun-j " + build.version() + " (commit " + build.gitCommit() + ", built " + build.buildTime() + ")");
+            System.out.println(version());
+            return;
+        }
+        if (arguments.contains("--help") || arguments.contains("-h")) {
+            System.out.print(help());
             return;
         }
         OrisunConfig config;

@@ -144,7 +144,15 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
         String sslMode = in.choice(Setting.PG_SSLMODE, List.of("disable", "allow", "prefer", "require", "verify-ca",
                 "verify-full"));
         boolean listen = in.bool(Setting.PG_LISTEN_ENABLED);
-        int prepareThreshold = in.integer(Setting.PG_PREPARE_THRESHOLD, 0, Integer.MAX_VALUE, "a number of executions");
+        PostgresConfig.PoolMode poolMode = PostgresConfig.PoolMode.valueOf(
+                in.choice(Setting.PG_POOL_MODE, List.of("session", "transaction")).toUpperCase(Locale.ROOT));
+        boolean transactionPooling = poolMode == PostgresConfig.PoolMode.TRANSACTION;
+        // Behind a transaction-mode pooler, a server-side prepared statement is created on one server connection
+        // and then looked for on another; PgBouncer before 1.21 cannot track them.
+        int prepareThreshold = transactionPooling && !in.isSet(Setting.PG_PREPARE_THRESHOLD) ? 0
+                : in.integer(Setting.PG_PREPARE_THRESHOLD, 0, Integer.MAX_VALUE, "a number of executions");
+        Optional<String> directHost = in.optional(Setting.PG_DIRECT_HOST);
+        int directPort = in.isSet(Setting.PG_DIRECT_PORT) ? in.port(Setting.PG_DIRECT_PORT, false) : pgPort;
         List<BoundarySpec> boundaryList = readBoundaries(in);
         String adminBoundary = in.text(Setting.ADMIN_BOUNDARY);
 
@@ -219,6 +227,7 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
             in.problem(Setting.ADMIN_BOUNDARY, "is not one of the boundaries configured by " + source + " ("
                     + boundaryList.stream().map(BoundarySpec::name).collect(Collectors.joining(", ")) + ")");
         }
+        checkPooler(in, pgHost.isPresent(), transactionPooling, prepareThreshold);
         checkTls(in, tlsEnabled, certFile, keyFile, caFile, clientAuth);
         if (replicas > 1 && natsUrl.isEmpty() && !clusterEnabled) {
             in.problem(Setting.NATS_STREAM_REPLICAS,
@@ -239,7 +248,7 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
                     new GrpcConfig(grpcPort, reflection, maxReceive, maxSend, keepAliveTime, keepAliveTimeout, maxStreams),
                     new TlsConfig(tlsEnabled, certFile, keyFile, caFile, clientAuth),
                     new PostgresConfig(pgHost, pgPort, pgUser, pgPassword, pgName, sslMode, listen, prepareThreshold,
-                            writePool, readPool, adminPool),
+                            poolMode, directHost, directPort, writePool, readPool, adminPool),
                     new BoundariesConfig(boundaryList, adminBoundary),
                     new AdminConfig(adminPort, adminUser, adminPassword, sessionTtl),
                     new NatsConfig(natsUrl, natsServerName, natsPort, maxPayload, storeDir, serverPath, streamMaxBytes,
@@ -259,6 +268,31 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
     }
 
     /**
+     * The rules of a pooler in front of PostgreSQL. Transaction pooling cannot carry the session state that
+     * migrations, index builds and the publisher's leadership lock and LISTEN need, so it requires a direct
+     * endpoint of its own: silently sending those through the pooler would let two nodes lead one boundary.
+     */
+    private static void checkPooler(Reader in, boolean external, boolean transactionPooling, int prepareThreshold) {
+        boolean directSet = in.isSet(Setting.PG_DIRECT_HOST) || in.isSet(Setting.PG_DIRECT_PORT);
+        if (!external && (transactionPooling || directSet)) {
+            Setting culprit = transactionPooling ? Setting.PG_POOL_MODE
+                    : in.isSet(Setting.PG_DIRECT_HOST) ? Setting.PG_DIRECT_HOST : Setting.PG_DIRECT_PORT;
+            in.problem(culprit, "applies to an external PostgreSQL only (set ORISUN_PG_HOST)");
+            return;
+        }
+        if (transactionPooling && !directSet) {
+            in.problem(Setting.PG_POOL_MODE, "needs ORISUN_PG_DIRECT_HOST and/or ORISUN_PG_DIRECT_PORT: the address"
+                    + " of PostgreSQL itself or of a session-mode pool, for migrations, index builds and the"
+                    + " publisher's leadership lock and LISTEN, which cannot go through transaction pooling");
+        }
+        if (transactionPooling && prepareThreshold > 0 && !in.failed(Setting.PG_PREPARE_THRESHOLD)) {
+            in.warnings.add("ORISUN_PG_PREPARE_THRESHOLD=" + prepareThreshold + " with ORISUN_PG_POOL_MODE=transaction"
+                    + " needs a pooler that tracks prepared statements (PgBouncer 1.21+ with max_prepared_statements);"
+                    + " use 0 otherwise");
+        }
+    }
+
+    /**
      * A few lines for the start-up banner: where each part listens or connects, the boundaries and the node.
      * Secrets are left out, and credentials inside URLs are masked.
      */
@@ -272,7 +306,13 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
                 ? "embedded on port " + postgres.port() + ", database " + postgres.database()
                 : postgres.user() + "@" + postgres.host().orElseThrow() + ":" + postgres.port() + "/"
                         + postgres.database() + ", sslmode " + postgres.sslMode())
-                + ", LISTEN/NOTIFY " + (postgres.listenEnabled() ? "on" : "off"));
+                + ", LISTEN/NOTIFY " + (postgres.listenEnabled() ? "on" : "off")
+                + (postgres.poolMode() == PostgresConfig.PoolMode.TRANSACTION ? ", behind a transaction-mode pooler" : "")
+                + ", prepare threshold " + postgres.prepareThreshold());
+        if (postgres.separateDirectEndpoint()) {
+            lines.add("PG direct   " + postgres.directHost().orElse(postgres.host().orElse("localhost")) + ":"
+                    + postgres.directPort() + " for migrations, index builds, the admin pool and publisher sessions");
+        }
         lines.add("pools       write " + pool(postgres.writePool()) + ", read " + pool(postgres.readPool())
                 + ", admin " + pool(postgres.adminPool()) + " (open/idle)");
         lines.add("boundaries  " + boundaries.boundaries().stream()
@@ -702,7 +742,8 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
                 // reported below with the expected range
             }
             problem(setting, anyFreePortAllowed ? "is not a port (1-65535, or 0 for any free port)" : "is not a port (1-65535)");
-            return Integer.parseInt(setting.defaultValue());
+            // A port that defaults to another setting's has no default of its own; 1 only keeps the records valid.
+            return setting.defaultValue().isEmpty() ? 1 : Integer.parseInt(setting.defaultValue());
         }
 
         /** A positive limit, or -1 for none. */

@@ -84,10 +84,17 @@ public final class OrisunServer implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "PostgreSQL: embedded PostgreSQL 17 on port {0,number,#}, data in {1}",
                     pgPort, embeddedPostgres.dataDirectory().toAbsolutePath().normalize());
         }
-        String jdbcUrl = "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + pg.database()
-                + "?sslmode=" + pg.sslMode() + "&prepareThreshold=" + pg.prepareThreshold()
-                + "&ApplicationName=orisun-j";
-        HikariDataSource admin = pool("admin", jdbcUrl, pgUser, pgPassword, pg.adminPool());
+        String jdbcUrl = jdbcUrl(pgHost, pgPort, pg);
+        // Work that needs a session of its own (session advisory locks of migrations and index builds, the
+        // publisher's leadership lock and LISTEN) goes to the direct endpoint: behind a transaction-mode pooler the
+        // pooled connections share server sessions.
+        String directUrl = pg.embedded() ? jdbcUrl : jdbcUrl(pg.directHost().orElse(pgHost), pg.directPort(), pg);
+        if (pg.separateDirectEndpoint()) {
+            LOG.log(System.Logger.Level.INFO, "PostgreSQL: pooled connections through {0}:{1,number,#} ({2} pooling),"
+                            + " session connections direct to {3}:{4,number,#}", pgHost, pgPort,
+                    pg.poolMode().name().toLowerCase(java.util.Locale.ROOT), pg.directHost().orElse(pgHost), pg.directPort());
+        }
+        HikariDataSource admin = pool("admin", directUrl, pgUser, pgPassword, pg.adminPool());
         HikariDataSource writes = pool("write", jdbcUrl, pgUser, pgPassword, pg.writePool());
         HikariDataSource reads = pool("read", jdbcUrl, pgUser, pgPassword, pg.readPool());
 
@@ -125,7 +132,7 @@ public final class OrisunServer implements AutoCloseable {
         BoundaryRegistry registry = new BoundaryRegistry(boundaries);
         registry.onActivated(eventLog::addBoundary);
         ServerContext context = new ServerContext(config, nodeId, writes, reads, admin,
-                new ServerContext.PostgresEndpoint(jdbcUrl, pgUser, pgPassword), eventLog, nats, registry, resources::push);
+                new ServerContext.PostgresEndpoint(directUrl, pgUser, pgPassword), eventLog, nats, registry, resources::push);
         IndexEndpoints indexes = IndexEndpoints.create(context);
         SubscriptionEndpoints subscriptions = SubscriptionEndpoints.create(context);
         UserEndpoints users = UserEndpoints.create(context);
@@ -181,6 +188,11 @@ public final class OrisunServer implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "gRPC listening on port {0,number,#}, health on port {1,number,#}, node {2}"
                         + " ({3,number,#} ms after start-up began)",
                 webServer.port(), webServer.port("admin"), nodeId, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    private static String jdbcUrl(String host, int port, PostgresConfig pg) {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + pg.database() + "?sslmode=" + pg.sslMode()
+                + "&prepareThreshold=" + pg.prepareThreshold() + "&ApplicationName=orisun-j";
     }
 
     private HikariDataSource pool(String name, String jdbcUrl, String user, String password, PoolConfig poolConfig) {

@@ -13,7 +13,11 @@ record ServerContext(OrisunConfig config, String nodeId, DataSource writes, Data
                      PostgresEndpoint postgres, PgEventLog eventLog, Connection nats, BoundaryRegistry boundaries,
                      ResourceRegistry resources) {
 
-    /** How to open a dedicated PostgreSQL connection outside the pools. */
+    /**
+     * How to open a dedicated PostgreSQL connection outside the pools. It points at the direct endpoint
+     * ({@code ORISUN_PG_DIRECT_*}), as does the admin pool, because what runs there keeps session state
+     * (advisory locks held across statements, LISTEN) that a transaction-mode pooler would not keep.
+     */
     record PostgresEndpoint(String jdbcUrl, String user, String password) {
         @Override
         public String toString() {

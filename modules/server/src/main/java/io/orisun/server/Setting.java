@@ -34,8 +34,13 @@ public enum Setting {
     PG_NAME("orisun", "PostgreSQL database name (created when missing on the embedded PostgreSQL)"),
     PG_SSLMODE("disable", "PostgreSQL sslmode: disable, allow, prefer, require, verify-ca or verify-full"),
     PG_LISTEN_ENABLED("true", "wake the publisher with LISTEN/NOTIFY; polling still runs as a safety net"),
-    PG_PREPARE_THRESHOLD("5", "executions before the driver uses a server-side prepared statement; 0 never"
-            + " (needed behind PgBouncer in transaction mode)"),
+    PG_PREPARE_THRESHOLD("5", "executions before the driver uses a server-side prepared statement; 0 never;"
+            + " unset means 0 when ORISUN_PG_POOL_MODE=transaction"),
+    PG_POOL_MODE("session", "pool mode of a pooler such as PgBouncer in front of PostgreSQL: session (also: no pooler)"
+            + " or transaction"),
+    PG_DIRECT_HOST("", "host for connections that need their own session (migrations, index builds, publisher"
+            + " leadership and LISTEN, admin pool); empty means ORISUN_PG_HOST"),
+    PG_DIRECT_PORT("", "port for those connections; empty means ORISUN_PG_PORT"),
     PG_SCHEMAS("orisun_test_1:public,orisun_test_2:test2,orisun_admin:admin",
             "comma-separated boundary:schema pairs: the PostgreSQL schema of each boundary"),
     BOUNDARIES("", "JSON array of {\"name\": ..., \"description\": ...}; empty means the boundaries of ORISUN_PG_SCHEMAS"),

@@ -49,6 +49,41 @@ class OrisunConfigTest {
     }
 
     @Test
+    void transaction_pooling_turns_server_side_prepared_statements_off_unless_the_threshold_is_set() {
+        OrisunConfig pooled = config("ORISUN_PG_HOST", "pgbouncer", "ORISUN_PG_POOL_MODE", "transaction",
+                "ORISUN_PG_DIRECT_HOST", "postgres");
+        assertThat(pooled.postgres().prepareThreshold()).isZero();
+        assertThat(pooled.postgres().directHost()).contains("postgres");
+        assertThat(pooled.postgres().directPort()).as("the direct port defaults to the main one").isEqualTo(5434);
+        assertThat(pooled.postgres().separateDirectEndpoint()).isTrue();
+        assertThat(pooled.warnings()).isEmpty();
+
+        OrisunConfig explicit = config("ORISUN_PG_HOST", "pgbouncer", "ORISUN_PG_POOL_MODE", "transaction",
+                "ORISUN_PG_DIRECT_PORT", "5432", "ORISUN_PG_PREPARE_THRESHOLD", "3");
+        assertThat(explicit.postgres().prepareThreshold()).isEqualTo(3);
+        assertThat(explicit.warnings()).singleElement().asString().contains("max_prepared_statements");
+
+        OrisunConfig session = config("ORISUN_PG_HOST", "pgbouncer");
+        assertThat(session.postgres().poolMode()).isEqualTo(PostgresConfig.PoolMode.SESSION);
+        assertThat(session.postgres().prepareThreshold()).isEqualTo(5);
+        assertThat(session.postgres().separateDirectEndpoint()).as("direct defaults to the main endpoint").isFalse();
+    }
+
+    @Test
+    void transaction_pooling_without_a_direct_endpoint_fails_instead_of_losing_session_locks_and_listen() {
+        assertThat(failure("ORISUN_PG_HOST", "pgbouncer", "ORISUN_PG_POOL_MODE", "transaction").getMessage())
+                .contains("ORISUN_PG_POOL_MODE='transaction' needs ORISUN_PG_DIRECT_HOST");
+        assertThat(failure("ORISUN_PG_POOL_MODE", "transaction").getMessage())
+                .contains("ORISUN_PG_POOL_MODE='transaction' applies to an external PostgreSQL only");
+        assertThat(failure("ORISUN_PG_DIRECT_PORT", "5432").getMessage())
+                .contains("ORISUN_PG_DIRECT_PORT='5432' applies to an external PostgreSQL only");
+        assertThat(failure("ORISUN_PG_HOST", "db", "ORISUN_PG_POOL_MODE", "statement").getMessage())
+                .contains("ORISUN_PG_POOL_MODE='statement'");
+        assertThat(failure("ORISUN_PG_HOST", "db", "ORISUN_PG_DIRECT_PORT", "99999").getMessage())
+                .contains("ORISUN_PG_DIRECT_PORT='99999'");
+    }
+
+    @Test
     void an_empty_environment_gives_orisuns_defaults() {
         OrisunConfig config = OrisunConfig.fromEnv(Map.of());
 
@@ -124,6 +159,9 @@ class OrisunConfigTest {
                 "ORISUN_PG_SSLMODE", "verify-full",
                 "ORISUN_PG_LISTEN_ENABLED", "no",
                 "ORISUN_PG_PREPARE_THRESHOLD", "0",
+                "ORISUN_PG_POOL_MODE", "transaction",
+                "ORISUN_PG_DIRECT_HOST", "db-direct.internal",
+                "ORISUN_PG_DIRECT_PORT", "5433",
                 "ORISUN_PG_SCHEMAS", "orders:sales, orisun_admin:admin",
                 "ORISUN_BOUNDARIES", """
                         [{"name": "orisun_admin", "description": "admin state"}, {"name": "orders", "description": "Orders"}]""",
@@ -185,7 +223,8 @@ class OrisunConfigTest {
                 Duration.ofMillis(250), 77));
         assertThat(config.tls()).isEqualTo(new TlsConfig(true, Optional.of(cert), Optional.of(key), Optional.of(ca), true));
         assertThat(config.postgres()).isEqualTo(new PostgresConfig(Optional.of("db.internal"), 5432, "orisun_app",
-                "pg-secret-1", "events", "verify-full", false, 0,
+                "pg-secret-1", "events", "verify-full", false, 0, PostgresConfig.PoolMode.TRANSACTION,
+                Optional.of("db-direct.internal"), 5433,
                 new PoolConfig(11, 4, Duration.ofMinutes(2), Duration.ofHours(1)),
                 new PoolConfig(12, 5, Duration.ofMinutes(3), Duration.ofHours(2)),
                 new PoolConfig(3, 1, Duration.ofSeconds(30), Duration.ZERO)));

@@ -4,26 +4,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration table lists exactly the variables the server reads, with their real defaults. */
+/**
+ * The README's configuration table and {@code --help} are the same table, generated from {@link Setting}: they list
+ * exactly the variables the server reads, with their real defaults.
+ */
 class ReadmeConfigurationTableTest {
 
+    private static String readme() throws Exception {
+        return Files.readString(Path.of("../../README.md"));
+    }
+
     @Test
-    void every_setting_appears_in_the_readme_table_with_its_default() throws Exception {
-        String readme = Files.readString(Path.of("../../README.md"));
+    void the_readme_carries_the_generated_configuration_table_verbatim() throws Exception {
+        Matcher table = Pattern.compile("(?m)^\\| variable \\| default \\| meaning \\|\\n(?:\\|.*\\n)+").matcher(readme());
+        assertThat(table.find()).as("the README has a configuration table").isTrue();
+        assertThat(table.group())
+                .as("README configuration table; regenerate it with: bin/orisun --help | sed -n '/^| variable/,$p'")
+                .isEqualTo(ConfigurationTable.markdown());
+    }
+
+    @Test
+    void help_prints_the_same_table_with_every_setting_and_its_default() {
+        String help = Main.help();
+        assertThat(help).contains(ConfigurationTable.markdown()).startsWith(Main.version());
         for (Setting setting : Setting.all()) {
             String defaultCell = setting.defaultValue().isEmpty() ? "(empty)" : "`" + setting.defaultValue() + "`";
-            assertThat(readme).as("README row of %s", setting.variable())
+            assertThat(help).as("--help row of %s", setting.variable())
                     .contains("| `" + setting.variable() + "` | " + defaultCell + " |");
         }
     }
 
     @Test
     void the_readme_table_lists_no_variable_the_server_does_not_read() throws Exception {
-        String readme = Files.readString(Path.of("../../README.md"));
-        java.util.regex.Matcher rows = java.util.regex.Pattern.compile("(?m)^\\| `(ORISUN_[A-Z0-9_]+)` \\|").matcher(readme);
-        java.util.Set<String> known = Setting.all().stream().map(Setting::variable).collect(java.util.stream.Collectors.toSet());
+        Matcher rows = Pattern.compile("(?m)^\\| `(ORISUN_[A-Z0-9_]+)` \\|").matcher(readme());
+        java.util.Set<String> known = Setting.all().stream().map(Setting::variable)
+                .collect(java.util.stream.Collectors.toSet());
         while (rows.find()) {
             assertThat(known).as("variables the server reads").contains(rows.group(1));
         }

@@ -45,6 +45,16 @@ final class TestServer implements AutoCloseable {
         return new TestServer(environment(database, nats, overrides), nats, database);
     }
 
+    /** A node on an existing database and NATS (not closed with the node), with {@code overrides} on top. */
+    static TestServer join(PostgresFixture.Database database, String natsUrl, Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(overrides);
+        env.putIfAbsent("ORISUN_NATS_URL", natsUrl);
+        Map<String, String> full = environment(database, null, Map.of());
+        full.remove("ORISUN_NATS_URL");
+        full.putAll(env);
+        return new TestServer(full, null, database);
+    }
+
     static TestServer start() {
         return start(Map.of());
     }
@@ -57,7 +67,9 @@ final class TestServer implements AutoCloseable {
         env.put("ORISUN_PG_USER", database.user());
         env.put("ORISUN_PG_PASSWORD", database.password());
         env.put("ORISUN_PG_NAME", database.name());
-        env.put("ORISUN_NATS_URL", nats.url());
+        if (nats != null) {
+            env.put("ORISUN_NATS_URL", nats.url());
+        }
         env.put("ORISUN_GRPC_PORT", "0");
         env.put("ORISUN_ADMIN_PORT", "0");
         env.putAll(overrides);
