@@ -21,6 +21,8 @@ module io.orisun.server {
     requires com.zaxxer.hikari;
     requires io.nats.jnats;
     requires embedded.postgres;
+    requires java.management;
+    requires jdk.management;
 
     exports io.orisun.server;
 }

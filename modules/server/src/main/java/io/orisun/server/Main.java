@@ -50,7 +50,9 @@ public final class Main {
         LogSetup.apply(config.logging());
         System.Logger log = System.getLogger(Main.class.getName());
         config.warnings().forEach(w -> log.log(System.Logger.Level.WARNING, w));
-        log.log(System.Logger.Level.INFO, "Orisun-J {0} starting\n{1}", BuildInfo.current().version(), config.summary());
+        log.log(System.Logger.Level.INFO, "Orisun-J {0} starting\n{1}", version().substring("orisun-j ".length()),
+                config.summary());
+        log.log(System.Logger.Level.INFO, JvmSettings.current().summary());
         OrisunServer server;
         try {
             server = OrisunServer.start(config);
