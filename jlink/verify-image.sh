@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the runtime image the way a user runs it: --version, a configuration error, then a start on embedded
+# Checks the runtime image the way a user runs it: --version, --help, a configuration error, then a start on embedded
 # defaults in a scratch directory (twice: the second start is the warm one users see), readiness over HTTP, and
 # a clean exit on SIGTERM. Prints the start-up times.
 #   verify-image.sh <image directory>
@@ -10,6 +10,8 @@ trap 'rm -rf "$scratch"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 "$image/bin/orisun" --version | grep -q '^orisun-j ' || { echo "bin/orisun --version printed nothing useful" >&2; exit 1; }
+"$image/bin/orisun" --help | grep -q '^| `ORISUN_GRPC_PORT` | `5005` |' \
+  || { echo "bin/orisun --help does not print the configuration table" >&2; exit 1; }
 
 set +e
 ORISUN_GRPC_PORT=not-a-port "$image/bin/orisun" > "$scratch/bad-config.log" 2>&1

@@ -196,6 +196,26 @@ class PgBouncerIT {
         }
     }
 
+    @Test
+    void in_session_mode_a_node_needs_no_setting_beyond_the_address_of_pgbouncer() throws Exception {
+        try (PgBouncerFixture sessions = PgBouncerFixture.start(PostgresFixture.shared(),
+                PgBouncerFixture.PoolMode.SESSION, 40, 100);
+             TestServer node = TestServer.start(Map.of("ORISUN_PG_HOST", sessions.host(),
+                     "ORISUN_PG_PORT", String.valueOf(sessions.port())))) {
+            EventTraffic traffic = new EventTraffic(node);
+            var subscriber = traffic.subscribe(B, "session-mode", Query.getDefaultInstance(), position(-1, -1));
+            traffic.save(B, "ThroughSessionPool", 20, 3, n -> "{\"n\": " + n + "}");
+            subscriber.awaitCount(60, WAIT);
+            assertThat(globalIds(subscriber.messages())).isEqualTo(LongStream.range(0, 60).boxed().toList());
+            assertThat(traffic.all(B, Query.getDefaultInstance())).hasSize(60);
+            assertThat(leaseHolders(node.database())).as("the publisher's lease, taken through PgBouncer")
+                    .containsExactly(node.server().nodeId());
+            assertThat(sessions.usage(node.database().name()).clientConnections())
+                    .as("the node's connections go through PgBouncer").isPositive();
+            subscriber.cancel();
+        }
+    }
+
     /** The node ids holding the publisher lease of the boundary, asked of PostgreSQL itself. */
     private static List<String> leaseHolders(PostgresFixture.Database database) {
         try (var connection = database.connect();
