@@ -89,8 +89,8 @@ rm -f "$staging/$name/lib/orisun.aot"
 cp "$notes" "$staging/$name/RELEASE-NOTES.md"
 tar -C "$staging" -czf "$dist/$name-linux-x64.tar.gz" "$name"
 
-client_jar=$(ls modules/client/target/orisun-client-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' -e '-tests' \
-  | head -n 1 || true)
+client_jar=$(ls modules/client/target/*.jar 2>/dev/null | grep -v -e '-sources\.jar$' -e '-javadoc\.jar$' \
+  -e '-tests\.jar$' -e '/original-' | head -n 1 || true)
 if [ -d modules/client ]; then
   if [ -z "$client_jar" ]; then
     echo "modules/client exists but has no built jar in modules/client/target" >&2

@@ -126,7 +126,8 @@ public final class OrisunServer implements AutoCloseable {
         resources.push(eventLog);
 
         HealthStatusManager health = new HealthStatusManager();
-        readiness = new Readiness(admin, nats, health);
+        // Probed through the path saves and reads take, which behind a pooler is the pooler.
+        readiness = new Readiness(reads, nats, health);
         resources.push(readiness);
 
         BoundaryRegistry registry = new BoundaryRegistry(boundaries);

@@ -28,7 +28,8 @@ import java.util.Set;
  */
 public record PostgresConfig(Optional<String> host, int port, String user, String password, String database,
                              String sslMode, boolean listenEnabled, int prepareThreshold, PoolMode poolMode,
-                             Optional<String> directHost, int directPort, PoolConfig writePool, PoolConfig readPool, PoolConfig adminPool) {
+                             Optional<String> directHost, int directPort, PoolConfig writePool, PoolConfig readPool,
+                             PoolConfig adminPool) {
 
     /** The {@code sslmode} values pgjdbc understands. */
     public static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
@@ -60,7 +61,8 @@ public record PostgresConfig(Optional<String> host, int port, String user, Strin
             throw new IllegalArgumentException("PostgreSQL sslmode '" + sslMode + "' is not one of " + SSL_MODES);
         }
         if (directHost.isPresent() && directHost.get().isBlank()) {
-            throw new IllegalArgumentException("a direct PostgreSQL host must not be blank; leave it absent for the main host");
+            throw new IllegalArgumentException("a direct PostgreSQL host must not be blank; leave it absent for the"
+                    + " main host");
         }
         if (directPort < 1 || directPort > 65_535) {
             throw new IllegalArgumentException("direct PostgreSQL port " + directPort + " is not 1-65535");

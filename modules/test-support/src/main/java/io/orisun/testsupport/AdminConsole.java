@@ -1,5 +1,7 @@
 package io.orisun.testsupport;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -28,8 +30,10 @@ final class AdminConsole {
     static List<Map<String, String>> query(String host, int port, String user, String password, String command) {
         try (Socket socket = new Socket(host, port)) {
             socket.setSoTimeout(10_000);
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            DataInputStream in = new DataInputStream(socket.getInputStream());
+            // Buffered, so that each message leaves in one write: PgBouncer rejects a start-up packet that arrives
+            // in pieces ("partial pkt in startup phase").
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             byte[] startup = ("user\0" + user + "\0database\0pgbouncer\0\0").getBytes(StandardCharsets.UTF_8);
             out.writeInt(8 + startup.length);
             out.writeInt(196_608);
