@@ -57,7 +57,7 @@ public final class DurableConsumer implements AutoCloseable {
         this.dataSource = dataSource;
         this.handler = handler;
         this.backoff = backoff;
-        this.thread = Thread.ofVirtual().name("orisun-consumer-" + name).unstarted(this::run);
+        this.thread = Thread.ofPlatform().daemon().name("orisun-consumer-" + name).unstarted(this::run);
     }
 
     void start() {
@@ -126,9 +126,11 @@ public final class DurableConsumer implements AutoCloseable {
                     }
                     if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
                         client.auth().token().ifPresent(client.auth()::forget);
+                    } else if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                        client.reconnect();
                     }
-                    LOG.log(System.Logger.Level.DEBUG, () -> "consumer " + name + " lost its subscription: "
-                            + e.getStatus());
+                    LOG.log(System.Logger.Level.INFO, "consumer " + name + " of boundary " + boundary
+                            + " lost its subscription (" + e.getStatus() + "); reconnecting");
                 } catch (SQLException e) {
                     LOG.log(System.Logger.Level.WARNING, "consumer " + name + " could not use its database, retrying: "
                             + e.getMessage());
@@ -193,6 +195,8 @@ public final class DurableConsumer implements AutoCloseable {
         try {
             EventStoreGrpc.EventStoreBlockingStub stub = client.streamingStub();
             Iterator<io.orisun.proto.Event> events = stub.catchUpSubscribeToEvents(request);
+            LOG.log(System.Logger.Level.INFO, "consumer " + name + " of boundary " + boundary + " subscribing after "
+                    + after);
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 while (!closed && events.hasNext()) {

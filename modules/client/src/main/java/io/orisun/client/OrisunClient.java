@@ -3,6 +3,7 @@ package io.orisun.client;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptors;
+import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -27,6 +28,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -61,11 +63,12 @@ public final class OrisunClient implements AutoCloseable {
     private final Backoff conflictBackoff;
     private final Backoff reconnectBackoff;
     private final List<DurableConsumer> consumers = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong lastReset = new AtomicLong(System.nanoTime());
 
     private OrisunClient(Builder builder) {
         ChannelCredentials credentials = builder.credentials();
         this.channel = Grpc.newChannelBuilder(StaticTargets.target(builder.targets), credentials)
-                .defaultLoadBalancingPolicy("round_robin")
+                .defaultLoadBalancingPolicy(builder.targets.size() > 1 ? "round_robin" : "pick_first")
                 .maxInboundMessageSize(builder.maxMessageBytes)
                 .build();
         this.auth = new SessionAuth(builder.username, builder.password);
@@ -76,6 +79,19 @@ public final class OrisunClient implements AutoCloseable {
         this.maxAttempts = builder.maxAttempts;
         this.conflictBackoff = new Backoff(builder.conflictBackoffInitial, builder.conflictBackoffMax);
         this.reconnectBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+        watch(ConnectivityState.IDLE);
+    }
+
+    /**
+     * Keeps the channel connecting: whenever it turns idle (a server closed the connection), it asks for a
+     * connection again, so that calls waiting for one do not wait for their deadline.
+     */
+    private void watch(ConnectivityState seen) {
+        if (channel.isShutdown()) {
+            return;
+        }
+        ConnectivityState now = channel.getState(seen == ConnectivityState.IDLE);
+        channel.notifyWhenStateChanged(now, () -> watch(channel.getState(false)));
     }
 
     /** A builder for a client; at least one target and the credentials are required. */
@@ -345,11 +361,25 @@ public final class OrisunClient implements AutoCloseable {
                     continue;
                 }
                 if (code == Status.Code.UNAVAILABLE && System.nanoTime() - giveUp < 0) {
+                    reconnect();
                     reconnectBackoff.pause(attempt);
                     continue;
                 }
                 throw failure.apply(e);
             }
+        }
+    }
+
+    /**
+     * Drops every connection after a call failed with {@code UNAVAILABLE}, at most once a second, so that the
+     * next calls connect afresh: to a restarted server instead of a connection the old one is still closing, and
+     * to every target again, which the round-robin policy does not do by itself for a target that went away.
+     */
+    void reconnect() {
+        long last = lastReset.get();
+        long now = System.nanoTime();
+        if (now - last > TimeUnit.SECONDS.toNanos(1) && lastReset.compareAndSet(last, now)) {
+            channel.enterIdle();
         }
     }
 
