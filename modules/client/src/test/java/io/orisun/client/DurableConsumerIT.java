@@ -141,6 +141,29 @@ class DurableConsumerIT {
         }
     }
 
+    @Test
+    void the_readme_projection_fills_its_table_once_per_order() throws Exception {
+        try (Connection connection = projectionDb.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE orders (order_id text PRIMARY KEY, amount int NOT NULL)");
+        }
+        client.append(BOUNDARY, List.of(
+                EventToSave.of("order-1001", "OrderPlaced", "{\"order_id\": \"1001\", \"username\": \"alice\", \"amount\": 250}"),
+                EventToSave.of("order-1002", "OrderPlaced", "{\"order_id\": \"1002\", \"username\": \"alice\", \"amount\": 40}")));
+        try (DurableConsumer orders = io.orisun.client.example.OrderProjection.start(client, projectionDb)) {
+            await(() -> orders.applied() == 2, "both orders were projected");
+        }
+        try (DurableConsumer again = io.orisun.client.example.OrderProjection.start(client, projectionDb)) {
+            client.append(BOUNDARY, List.of(EventToSave.of("order-1003", "OrderPlaced",
+                    "{\"order_id\": \"1003\", \"amount\": 5}")));
+            await(() -> again.applied() == 1, "the restarted projection applied only the new order");
+        }
+        try (Connection connection = projectionDb.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT string_agg(order_id || '=' || amount, ',' ORDER BY order_id) FROM orders")) {
+            rows.next();
+            assertThat(rows.getString(1)).isEqualTo("1001=250,1002=40,1003=5");
+        }
+    }
+
     private static void project(Event event, Connection connection) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO projected (event_id, transaction_id, global_id) VALUES (?, ?, ?)")) {
