@@ -1,0 +1,32 @@
+package io.orisun.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import org.junit.jupiter.api.Test;
+
+class WireTest {
+
+    @Test
+    void a_conflict_status_becomes_a_context_changed_exception_with_both_positions() {
+        OrisunClientException failure = Wire.saveFailure(Status.ALREADY_EXISTS.withDescription(
+                "OptimisticConcurrencyException:StreamVersionConflict: Expected (-1, -1), Actual (12, 3)")
+                .asRuntimeException());
+        assertThat(failure).isInstanceOfSatisfying(ContextChangedException.class, conflict -> {
+            assertThat(conflict.expected()).isEqualTo(Position.NONE);
+            assertThat(conflict.actual()).isEqualTo(new Position(12, 3));
+            assertThat(conflict.code()).isEqualTo(Status.Code.ALREADY_EXISTS);
+        });
+    }
+
+    @Test
+    void other_failures_keep_their_code_and_description() {
+        OrisunClientException failure = Wire.saveFailure(Status.INVALID_ARGUMENT.withDescription("boundary x is unknown")
+                .asRuntimeException());
+        assertThat(failure).isExactlyInstanceOf(OrisunClientException.class);
+        assertThat(failure.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(failure).hasMessageContaining("boundary x is unknown");
+        assertThat(Wire.saveFailure(Status.ALREADY_EXISTS.withDescription("subscriber taken").asRuntimeException()))
+                .as("an ALREADY_EXISTS without positions is no conflict").isExactlyInstanceOf(OrisunClientException.class);
+    }
+}
