@@ -21,6 +21,14 @@ module io.orisun.server {
     requires com.zaxxer.hikari;
     requires io.nats.jnats;
     requires embedded.postgres;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
+    requires io.opentelemetry.api;
+    requires io.opentelemetry.context;
+    requires io.opentelemetry.sdk;
+    requires io.opentelemetry.sdk.trace;
+    requires io.opentelemetry.sdk.common;
+    requires io.opentelemetry.exporter.otlp;
 
     exports io.orisun.server;
 }
