@@ -129,8 +129,9 @@ public final class OrisunServer implements AutoCloseable {
         resources.push(nats::close);
 
         GroupCommitConfig gc = config.groupCommit();
+        LogObservation observation = new LogObservation(metrics.registry(), tracing.tracer());
         eventLog = new PgEventLog(writes, reads, boundaries,
-                new GroupCommitSettings(gc.maxBatchRequests(), gc.maxBatchEvents(), gc.maxPending()));
+                new GroupCommitSettings(gc.maxBatchRequests(), gc.maxBatchEvents(), gc.maxPending()), observation);
         resources.push(eventLog);
 
         HealthStatusManager health = new HealthStatusManager();
@@ -142,7 +143,7 @@ public final class OrisunServer implements AutoCloseable {
         ServerContext context = new ServerContext(config, nodeId, writes, reads, admin,
                 new ServerContext.PostgresEndpoint(jdbcUrl, pgUser, pgPassword), eventLog, nats, registry, resources::push);
         IndexEndpoints indexes = IndexEndpoints.create(context);
-        SubscriptionEndpoints subscriptions = SubscriptionEndpoints.create(context);
+        SubscriptionEndpoints subscriptions = SubscriptionEndpoints.create(context, observation);
         UserEndpoints users = UserEndpoints.create(context);
         BoundaryEndpoints boundaryCatalog = BoundaryEndpoints.create(context);
         AuthInterceptor auth = AuthInterceptor.create(context, users);

@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.orisun.api.LogObserver;
 import io.orisun.api.Position;
 import io.orisun.api.Query;
 import io.orisun.proto.CatchUpSubscribeToEventStoreRequest;
@@ -51,14 +52,14 @@ final class SubscriptionEndpoints implements AutoCloseable {
      * Starts a publisher for every active boundary and every boundary activated later, and the subscription
      * service. Everything closes with the node: the streams (this object) first, then the publishers.
      */
-    static SubscriptionEndpoints create(ServerContext context) {
+    static SubscriptionEndpoints create(ServerContext context, LogObserver observer) {
         OrisunConfig config = context.config();
         NatsConfig nats = config.nats();
         StreamSettings stream = new StreamSettings(nats.streamMaxAge(), nats.streamMaxBytes(), nats.streamMaxMessages(),
                 nats.streamReplicas());
         BoundaryPublishers publishers = new BoundaryPublishers(context.nats(), context.eventLog(),
                 context.postgres()::connect, PublisherSettings.of(context.nodeId(), config.publisher().batchSize(),
-                config.postgres().listenEnabled(), stream));
+                config.postgres().listenEnabled(), stream), observer);
         context.resources().onClose(publishers);
         context.boundaries().all().forEach(publishers::start);
         context.boundaries().onActivated(publishers::start);

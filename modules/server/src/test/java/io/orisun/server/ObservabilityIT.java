@@ -160,6 +160,33 @@ class ObservabilityIT {
     }
 
     @Test
+    void group_commits_and_published_batches_are_measured_and_traced() {
+        Scrape before = scrape();
+        SPANS.reset();
+        new EventTraffic(node).save("obs_a", "Flushed", 4, 3, n -> "{\"n\":" + n + "}");
+        eventually(PATIENCE, () -> {
+            Scrape after = scrape();
+            String[] a = {"boundary", "obs_a"};
+            assertThat(after.delta(before, "orisun_flush_events_sum", a)).as("events flushed").isEqualTo(12);
+            assertThat(after.delta(before, "orisun_flush_saves_sum", a)).as("saves flushed").isEqualTo(4);
+            assertThat(after.delta(before, "orisun_flush_duration_seconds_count", a))
+                    .isEqualTo(after.delta(before, "orisun_flush_saves_count", a)).isBetween(1L, 4L);
+            assertThat(after.delta(before, "orisun_published_events_total", a)).as("events published").isEqualTo(12);
+            assertThat(after.value("orisun_publish_errors_total", a)).isZero();
+        });
+        List<SpanData> spans = SPANS.getFinishedSpanItems();
+        assertThat(spans).filteredOn(s -> s.getName().equals("orisun.flush"))
+                .allSatisfy(s -> assertThat(s.getAttributes().asMap().toString()).contains("orisun.boundary=obs_a"))
+                .extracting(s -> s.getAttributes().asMap().entrySet().stream()
+                        .filter(e -> e.getKey().getKey().equals("orisun.events")).map(e -> (Long) e.getValue())
+                        .findFirst().orElseThrow())
+                .as("events in the flush spans: whole saves of 3")
+                .allSatisfy(events -> assertThat(events % 3).isZero())
+                .satisfies(sizes -> assertThat(sizes.stream().mapToLong(Long::longValue).sum()).isEqualTo(12));
+        assertThat(spans).extracting(SpanData::getName).contains("orisun.publish");
+    }
+
+    @Test
     void a_save_is_traced_as_a_server_span_with_a_child_span_for_the_log_write() {
         SPANS.reset();
         node.eventStore().saveEvents(SaveEventsRequest.newBuilder().setBoundary("obs_b")
