@@ -86,6 +86,11 @@ final class TestServer implements AutoCloseable {
         return server;
     }
 
+    /** The node's own nats-server; a {@link #sibling()} has none. */
+    NatsFixture nats() {
+        return nats;
+    }
+
     PostgresFixture.Database database() {
         return database;
     }
