@@ -102,6 +102,23 @@ final class LogSampler {
         }
     }
 
+    /** What the last {@link #refresh()} saw of {@code boundary}, if it has been sampled. */
+    Optional<BoundaryState> state(String boundary) {
+        Sample sample = samples.get(boundary);
+        if (sample == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new BoundaryState((long) sample.eventCount,
+                new Position((long) sample.headTransaction, (long) sample.headGlobal),
+                new Position((long) sample.publishedTransaction, (long) sample.publishedGlobal),
+                (long) sample.publisherLagEvents, sample.publisherLagSeconds, subscriptions.activeCatchUps(boundary)));
+    }
+
+    /** A boundary as last sampled. */
+    record BoundaryState(long events, Position head, Position published, long publisherLagEvents,
+                         double publisherLagSeconds, int subscriptions) {
+    }
+
     private Sample register(String boundary) {
         Sample sample = new Sample();
         gauge("orisun.log.events", "Events in the boundary's log", boundary, sample, s -> s.eventCount);

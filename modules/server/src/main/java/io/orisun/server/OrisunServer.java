@@ -151,6 +151,9 @@ public final class OrisunServer implements AutoCloseable {
                 tracing.tracer());
         LogSampler sampler = new LogSampler(admin, registry, metrics.registry(), indexes.advisor(), subscriptions);
         metrics.beforeScrape(sampler::refresh);
+        Dashboard dashboard = new Dashboard(nodeId, users.directory(), registry, eventLog, sampler, indexes, subscriptions,
+                metrics.registry(), readiness::ready);
+        resources.push(dashboard);
         io.micrometer.core.instrument.Gauge.builder("orisun.pubsub.subscriptions.active", subscriptions,
                 SubscriptionEndpoints::activePubSubs).description("Open pub/sub subscription streams")
                 .register(metrics.registry());
@@ -184,6 +187,7 @@ public final class OrisunServer implements AutoCloseable {
                 .addRouting(routing)
                 .putSocket("admin", socket -> socket.port(config.admin().port()))
                 .routing("admin", http -> http
+                        .update(dashboard::register)
                         .get("/metrics", (req, res) -> {
                             res.headers().contentType(PROMETHEUS_TEXT);
                             res.send(metrics.scrape());
