@@ -21,6 +21,8 @@ module io.orisun.server {
     requires com.zaxxer.hikari;
     requires io.nats.jnats;
     requires embedded.postgres;
+    requires jdk.jfr;
+    requires jdk.management;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
     requires io.opentelemetry.api;

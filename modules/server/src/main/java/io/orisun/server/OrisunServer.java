@@ -200,6 +200,11 @@ public final class OrisunServer implements AutoCloseable {
                                             + (readiness.postgresUp() ? "UP" : "DOWN") + "\",\"nats\":\""
                                             + (readiness.natsUp() ? "UP" : "DOWN") + "\"}");
                         }));
+        if (config.pprof().enabled()) {
+            Profiling profiling = new Profiling(users.directory().authenticator());
+            builder.putSocket("pprof", socket -> socket.port(config.pprof().port()))
+                    .routing("pprof", profiling::register);
+        }
         TransportSecurity.tls(config.tls()).ifPresent(builder::tls);
         if (config.grpc().reflectionEnabled()) {
             builder.addFeature(GrpcReflectionFeature.create(reflection -> reflection.enabled(true).addSocket("@default")));
@@ -259,6 +264,11 @@ public final class OrisunServer implements AutoCloseable {
     /** The port of the admin HTTP listener (health endpoints). */
     public int adminPort() {
         return webServer.port("admin");
+    }
+
+    /** The port of the profiling listener, when profiling is enabled. */
+    java.util.OptionalInt pprofPort() {
+        return config.pprof().enabled() ? java.util.OptionalInt.of(webServer.port("pprof")) : java.util.OptionalInt.empty();
     }
 
     /** The node's id, as reported by GetServerInfo. */

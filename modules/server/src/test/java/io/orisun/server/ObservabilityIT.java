@@ -114,6 +114,11 @@ class ObservabilityIT {
     }
 
     @Test
+    void profiling_is_off_by_default() {
+        assertThat(node.server().pprofPort()).isEmpty();
+    }
+
+    @Test
     void jvm_process_and_connection_pool_meters_are_exposed() {
         Scrape scrape = scrape();
         assertThat(scrape.sum("jvm_memory_used_bytes", "area", "heap")).isPositive();
