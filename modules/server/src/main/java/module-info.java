@@ -22,7 +22,16 @@ module io.orisun.server {
     requires io.nats.jnats;
     requires embedded.postgres;
     requires java.management;
+    requires jdk.jfr;
     requires jdk.management;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
+    requires io.opentelemetry.api;
+    requires io.opentelemetry.context;
+    requires io.opentelemetry.sdk;
+    requires io.opentelemetry.sdk.trace;
+    requires io.opentelemetry.sdk.common;
+    requires io.opentelemetry.exporter.otlp;
 
     exports io.orisun.server;
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.orisun.api.AlreadyExists;
 import io.orisun.api.ConsistencyViolation;
 import io.orisun.api.EventToSave;
+import io.orisun.api.LogObserver;
 import io.orisun.api.OrisunException;
 import io.orisun.api.Position;
 import io.orisun.api.SaveResult;
@@ -50,9 +51,11 @@ final class GroupCommitter implements AutoCloseable {
     private final Condition room = lock.newCondition();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final Thread flusher;
+    private final LogObserver observer;
     private boolean closed;
 
-    GroupCommitter(BoundaryTables tables, DataSource writes, GroupCommitSettings settings) {
+    GroupCommitter(BoundaryTables tables, DataSource writes, GroupCommitSettings settings, LogObserver observer) {
+        this.observer = observer;
         this.tables = tables;
         this.writes = writes;
         this.settings = settings;
@@ -156,6 +159,7 @@ final class GroupCommitter implements AutoCloseable {
             if (batch.isEmpty()) {
                 return;
             }
+            long began = System.nanoTime();
             try {
                 flush(batch);
             } catch (RuntimeException | Error e) {
@@ -165,7 +169,16 @@ final class GroupCommitter implements AutoCloseable {
                     pending.result().completeExceptionally(e);
                 }
             }
+            observer.flushed(tables.boundary(), batch.size(), events(batch), System.nanoTime() - began);
         }
+    }
+
+    private static int events(List<Pending> batch) {
+        int events = 0;
+        for (Pending pending : batch) {
+            events += pending.save().events().size();
+        }
+        return events;
     }
 
     /** The next batch in arrival order, or an empty list once closed. */

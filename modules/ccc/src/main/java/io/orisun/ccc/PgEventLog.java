@@ -9,6 +9,7 @@ import io.orisun.api.EventLog;
 import io.orisun.api.EventToSave;
 import io.orisun.api.InvalidRequest;
 import io.orisun.api.LatestByCriteria;
+import io.orisun.api.LogObserver;
 import io.orisun.api.NotFound;
 import io.orisun.api.Position;
 import io.orisun.api.ReadRequest;
@@ -50,6 +51,7 @@ public final class PgEventLog implements EventLog, AutoCloseable {
     private final LogReader reader;
     private final Map<String, Served> boundaries = new ConcurrentHashMap<>();
     private boolean closed;
+    private final LogObserver observer;
 
     /**
      * @param writes     connections for saves; one is busy per boundary while its batch commits
@@ -60,6 +62,16 @@ public final class PgEventLog implements EventLog, AutoCloseable {
      */
     public PgEventLog(DataSource writes, DataSource reads, Collection<BoundarySpec> boundaries,
                       GroupCommitSettings settings) {
+        this(writes, reads, boundaries, settings, LogObserver.NONE);
+    }
+
+    /**
+     * As {@link #PgEventLog(DataSource, DataSource, Collection, GroupCommitSettings)}, and tells {@code observer}
+     * of every group commit.
+     */
+    public PgEventLog(DataSource writes, DataSource reads, Collection<BoundarySpec> boundaries,
+                      GroupCommitSettings settings, LogObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.writes = Objects.requireNonNull(writes, "writes");
         this.reader = new LogReader(Objects.requireNonNull(reads, "reads"));
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -89,7 +101,7 @@ public final class PgEventLog implements EventLog, AutoCloseable {
             return;
         }
         BoundaryTables tables = BoundaryTables.of(boundary);
-        boundaries.put(boundary.name(), new Served(tables, new GroupCommitter(tables, writes, settings)));
+        boundaries.put(boundary.name(), new Served(tables, new GroupCommitter(tables, writes, settings, observer)));
         LOG.log(System.Logger.Level.DEBUG, "serving boundary {0} from schema {1}", boundary.name(), boundary.schema());
     }
 

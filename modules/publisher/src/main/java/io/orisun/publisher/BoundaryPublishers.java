@@ -3,6 +3,7 @@ package io.orisun.publisher;
 import io.nats.client.Connection;
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.EventLogReader;
+import io.orisun.api.LogObserver;
 import io.orisun.api.Unavailable;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ public final class BoundaryPublishers implements AutoCloseable {
     private final EventLogReader log;
     private final PgSessions sessions;
     private final PublisherSettings settings;
+    private final LogObserver observer;
     private final Map<String, PublisherLoop> loops = new ConcurrentHashMap<>();
     private boolean closed;
 
@@ -36,6 +38,16 @@ public final class BoundaryPublishers implements AutoCloseable {
      * @param settings batch size, waits and stream limits
      */
     public BoundaryPublishers(Connection nats, EventLogReader log, PgSessions sessions, PublisherSettings settings) {
+        this(nats, log, sessions, settings, LogObserver.NONE);
+    }
+
+    /**
+     * As {@link #BoundaryPublishers(Connection, EventLogReader, PgSessions, PublisherSettings)}, and tells
+     * {@code observer} of every published batch and every failed attempt to publish.
+     */
+    public BoundaryPublishers(Connection nats, EventLogReader log, PgSessions sessions, PublisherSettings settings,
+                              LogObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.nats = Objects.requireNonNull(nats, "nats");
         this.log = Objects.requireNonNull(log, "log");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -52,7 +64,7 @@ public final class BoundaryPublishers implements AutoCloseable {
             throw new Unavailable("the publishers are stopped");
         }
         loops.computeIfAbsent(boundary.name(), name -> {
-            PublisherLoop loop = new PublisherLoop(boundary, nats, log, sessions, settings);
+            PublisherLoop loop = new PublisherLoop(boundary, nats, log, sessions, settings, observer);
             loop.start();
             return loop;
         });

@@ -13,6 +13,7 @@ import io.orisun.api.BoundarySpec;
 import io.orisun.api.Direction;
 import io.orisun.api.Event;
 import io.orisun.api.EventLogReader;
+import io.orisun.api.LogObserver;
 import io.orisun.api.OrisunException;
 import io.orisun.api.Position;
 import io.orisun.api.Query;
@@ -56,6 +57,7 @@ final class PublisherLoop {
     private static final int HEADER_ALLOWANCE = 512;
 
     private final BoundarySpec boundary;
+    private final LogObserver observer;
     private final EventStream stream;
     private final Connection nats;
     private final EventLogReader log;
@@ -76,7 +78,8 @@ final class PublisherLoop {
     private Optional<Position> justWritten = Optional.empty();
 
     PublisherLoop(BoundarySpec boundary, Connection nats, EventLogReader log, PgSessions sessions,
-                  PublisherSettings settings) {
+                  PublisherSettings settings, LogObserver observer) {
+        this.observer = observer;
         this.boundary = boundary;
         this.stream = EventStream.of(boundary.name());
         this.nats = nats;
@@ -126,6 +129,7 @@ final class PublisherLoop {
                     break;
                 }
                 streamChecked = false;
+                observer.publishFailed(boundary.name(), e);
                 backoff = failed("NATS: " + e, backoff);
             } catch (OrisunException | RefusedBatch e) {
                 backoff = failed(e.toString(), backoff);
@@ -191,7 +195,9 @@ final class PublisherLoop {
             stream.ensureExists(nats.jetStreamManagement(), settings.stream());
             streamChecked = true;
         }
+        long began = System.nanoTime();
         publish(batch);
+        observer.published(boundary.name(), batch.size(), System.nanoTime() - began);
         Position last = batch.getLast().position();
         if (session.advanceCheckpoint(last)) {
             justWritten = Optional.of(last);

@@ -211,7 +211,7 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
         String otelService = in.text(Setting.OTEL_SERVICE_NAME);
 
         boolean pprofEnabled = in.bool(Setting.PPROF_ENABLED);
-        int pprofPort = in.port(Setting.PPROF_PORT, false);
+        int pprofPort = in.port(Setting.PPROF_PORT, true);
 
         Path dataDir = in.path(Setting.DATA_DIR);
         Optional<String> nodeId = in.optional(Setting.NODE_ID);

@@ -35,6 +35,9 @@ public final class OrisunServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(OrisunServer.class.getName());
 
+    private static final io.helidon.http.HttpMediaType PROMETHEUS_TEXT =
+            io.helidon.http.HttpMediaType.create("text/plain; version=0.0.4; charset=utf-8");
+
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final OrisunConfig config;
     private final String nodeId;
@@ -43,9 +46,12 @@ public final class OrisunServer implements AutoCloseable {
     private PgEventLog eventLog;
     private EmbeddedNats embeddedNats;
     private EmbeddedPostgres embeddedPostgres;
+    private NodeMetrics metrics;
+    private final Optional<Tracing> tracing;
 
-    private OrisunServer(OrisunConfig config) {
+    private OrisunServer(OrisunConfig config, Optional<Tracing> tracing) {
         this.config = config;
+        this.tracing = tracing;
         this.nodeId = config.nodeId().orElseGet(() -> "orisun-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
@@ -54,7 +60,12 @@ public final class OrisunServer implements AutoCloseable {
      * started so far is stopped again and the exception is rethrown.
      */
     public static OrisunServer start(OrisunConfig config) {
-        OrisunServer server = new OrisunServer(config);
+        return start(config, Optional.empty());
+    }
+
+    /** Starts a node whose spans go to {@code tracing} whatever the configuration says; it closes with the node. */
+    static OrisunServer start(OrisunConfig config, Optional<Tracing> tracing) {
+        OrisunServer server = new OrisunServer(config, tracing);
         try {
             server.startComponents();
             return server;
@@ -66,6 +77,10 @@ public final class OrisunServer implements AutoCloseable {
 
     private void startComponents() {
         long started = System.nanoTime();
+        metrics = new NodeMetrics(nodeId);
+        resources.push(metrics);
+        Tracing tracing = this.tracing.orElseGet(() -> Tracing.create(config.otel()));
+        resources.push(tracing);
         PostgresConfig pg = config.postgres();
         String pgHost;
         int pgPort;
@@ -121,8 +136,9 @@ public final class OrisunServer implements AutoCloseable {
         resources.push(nats::close);
 
         GroupCommitConfig gc = config.groupCommit();
+        LogObservation observation = new LogObservation(metrics.registry(), tracing.tracer());
         eventLog = new PgEventLog(writes, reads, boundaries,
-                new GroupCommitSettings(gc.maxBatchRequests(), gc.maxBatchEvents(), gc.maxPending()));
+                new GroupCommitSettings(gc.maxBatchRequests(), gc.maxBatchEvents(), gc.maxPending()), observation);
         resources.push(eventLog);
 
         HealthStatusManager health = new HealthStatusManager();
@@ -135,11 +151,20 @@ public final class OrisunServer implements AutoCloseable {
         ServerContext context = new ServerContext(config, nodeId, writes, reads, admin,
                 new ServerContext.PostgresEndpoint(directUrl, pgUser, pgPassword), eventLog, nats, registry, resources::push);
         IndexEndpoints indexes = IndexEndpoints.create(context);
-        SubscriptionEndpoints subscriptions = SubscriptionEndpoints.create(context);
+        SubscriptionEndpoints subscriptions = SubscriptionEndpoints.create(context, observation);
         UserEndpoints users = UserEndpoints.create(context);
         BoundaryEndpoints boundaryCatalog = BoundaryEndpoints.create(context);
         AuthInterceptor auth = AuthInterceptor.create(context, users);
-        EventLog advisedLog = new AdvisedEventLog(eventLog, indexes.advisor());
+        EventLog advisedLog = new ObservedEventLog(new AdvisedEventLog(eventLog, indexes.advisor()), metrics.registry(),
+                tracing.tracer());
+        LogSampler sampler = new LogSampler(admin, registry, metrics.registry(), indexes.advisor(), subscriptions);
+        metrics.beforeScrape(sampler::refresh);
+        Dashboard dashboard = new Dashboard(nodeId, users.directory(), registry, eventLog, sampler, indexes, subscriptions,
+                metrics.registry(), readiness::ready);
+        resources.push(dashboard);
+        io.micrometer.core.instrument.Gauge.builder("orisun.pubsub.subscriptions.active", subscriptions,
+                SubscriptionEndpoints::activePubSubs).description("Open pub/sub subscription streams")
+                .register(metrics.registry());
 
         List<ServerCapability> capabilities = List.of(ServerCapability.SERVER_CAPABILITY_COMMAND_CONTEXT_CONSISTENCY,
                 ServerCapability.SERVER_CAPABILITY_CATCH_UP_SUBSCRIPTIONS, ServerCapability.SERVER_CAPABILITY_INDEX_MANAGEMENT,
@@ -151,7 +176,8 @@ public final class OrisunServer implements AutoCloseable {
                 .maxConcurrentStreams(config.grpc().maxConcurrentStreams())
                 .build();
         GrpcRouting.Builder routing = GrpcRouting.builder()
-                .intercept(new MessageSizeLimit(config.grpc().maxReceiveMessageBytes()), auth)
+                .intercept(new RpcObservation(metrics.registry(), tracing.tracer()),
+                        new MessageSizeLimit(config.grpc().maxReceiveMessageBytes()), auth)
                 .service(EventStoreProto.getDescriptor(),
                         new EventStoreService(advisedLog, indexes, subscriptions, nodeId, capabilities))
                 .service(AdminProto.getDescriptor(), new AdminService(advisedLog, indexes, users, boundaryCatalog))
@@ -169,6 +195,11 @@ public final class OrisunServer implements AutoCloseable {
                 .addRouting(routing)
                 .putSocket("admin", socket -> socket.port(config.admin().port()))
                 .routing("admin", http -> http
+                        .update(dashboard::register)
+                        .get("/metrics", (req, res) -> {
+                            res.headers().contentType(PROMETHEUS_TEXT);
+                            res.send(metrics.scrape());
+                        })
                         .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
                         .get("/health/ready", (req, res) -> {
                             boolean ready = readiness.ready();
@@ -177,6 +208,11 @@ public final class OrisunServer implements AutoCloseable {
                                             + (readiness.postgresUp() ? "UP" : "DOWN") + "\",\"nats\":\""
                                             + (readiness.natsUp() ? "UP" : "DOWN") + "\"}");
                         }));
+        if (config.pprof().enabled()) {
+            Profiling profiling = new Profiling(users.directory().authenticator());
+            builder.putSocket("pprof", socket -> socket.port(config.pprof().port()))
+                    .routing("pprof", profiling::register);
+        }
         TransportSecurity.tls(config.tls()).ifPresent(builder::tls);
         if (config.grpc().reflectionEnabled()) {
             builder.addFeature(GrpcReflectionFeature.create(reflection -> reflection.enabled(true).addSocket("@default")));
@@ -209,6 +245,7 @@ public final class OrisunServer implements AutoCloseable {
         hikari.setMaxLifetime(poolConfig.maxLifetime().isZero() ? 0 : Math.max(30_000, poolConfig.maxLifetime().toMillis()));
         hikari.setConnectionTimeout(10_000);
         hikari.setInitializationFailTimeout(30_000);
+        hikari.setMetricsTrackerFactory(metrics.poolMetrics());
         HikariDataSource dataSource = new HikariDataSource(hikari);
         resources.push(dataSource);
         return dataSource;
@@ -240,6 +277,11 @@ public final class OrisunServer implements AutoCloseable {
     /** The port of the admin HTTP listener (health endpoints). */
     public int adminPort() {
         return webServer.port("admin");
+    }
+
+    /** The port of the profiling listener, when profiling is enabled. */
+    java.util.OptionalInt pprofPort() {
+        return config.pprof().enabled() ? java.util.OptionalInt.of(webServer.port("pprof")) : java.util.OptionalInt.empty();
     }
 
     /** The node's id, as reported by GetServerInfo. */

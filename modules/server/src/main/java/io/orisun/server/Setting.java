@@ -94,11 +94,11 @@ public enum Setting {
     LOG_FORMAT("text", "log format: text or json"),
 
     OTEL_ENABLED("false", "export OpenTelemetry traces (off by default, so nothing is sent without a collector)"),
-    OTEL_ENDPOINT("localhost:4317", "OTLP gRPC endpoint of the collector"),
+    OTEL_ENDPOINT("localhost:4318", "OTLP/HTTP endpoint of the collector (host:port or URL; /v1/traces is added to a bare host)"),
     OTEL_SERVICE_NAME("orisun", "service name attached to exported traces"),
 
-    PPROF_ENABLED("false", "serve the profiling endpoint (JFR recordings and heap dumps)"),
-    PPROF_PORT("6060", "port of the profiling endpoint"),
+    PPROF_ENABLED("false", "serve the profiling endpoints (JFR recordings and thread dumps, ADMIN users only)"),
+    PPROF_PORT("6060", "port of the profiling endpoints (0: any free port)"),
 
     DATA_DIR("./data/orisun", "directory of the node's local state, including the embedded PostgreSQL"),
     NODE_ID("", "identity of this node in a cluster; empty generates one"),

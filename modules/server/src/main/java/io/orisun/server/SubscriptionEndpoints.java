@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.orisun.api.LogObserver;
 import io.orisun.api.Position;
 import io.orisun.api.Query;
 import io.orisun.proto.CatchUpSubscribeToEventStoreRequest;
@@ -39,6 +40,7 @@ final class SubscriptionEndpoints implements AutoCloseable {
     private final CatchUpSubscriptions subscriptions;
     private final PubSub pubSub;
     private final Set<PubSubSubscription> pubSubStreams = ConcurrentHashMap.newKeySet();
+    private final Set<LiveStream> catchUpStreams = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private SubscriptionEndpoints(CatchUpSubscriptions subscriptions, PubSub pubSub) {
@@ -50,14 +52,14 @@ final class SubscriptionEndpoints implements AutoCloseable {
      * Starts a publisher for every active boundary and every boundary activated later, and the subscription
      * service. Everything closes with the node: the streams (this object) first, then the publishers.
      */
-    static SubscriptionEndpoints create(ServerContext context) {
+    static SubscriptionEndpoints create(ServerContext context, LogObserver observer) {
         OrisunConfig config = context.config();
         NatsConfig nats = config.nats();
         StreamSettings stream = new StreamSettings(nats.streamMaxAge(), nats.streamMaxBytes(), nats.streamMaxMessages(),
                 nats.streamReplicas());
         BoundaryPublishers publishers = new BoundaryPublishers(context.nats(), context.eventLog(),
                 context.postgres()::connect, PublisherSettings.of(context.nodeId(), config.publisher().batchSize(),
-                config.postgres().listenEnabled(), stream));
+                config.postgres().listenEnabled(), stream), observer);
         context.resources().onClose(publishers);
         context.boundaries().all().forEach(publishers::start);
         context.boundaries().onActivated(publishers::start);
@@ -82,6 +84,8 @@ final class SubscriptionEndpoints implements AutoCloseable {
             return;
         }
         ServerCallStreamObserver<Event> call = (ServerCallStreamObserver<Event>) observer;
+        LiveStream stream = new LiveStream(request.getBoundary(), subscription.request().after().orElse(Position.NONE));
+        catchUpStreams.add(stream);
         try {
             call.setOnCancelHandler(subscription::cancel);
             subscription.run(event -> {
@@ -90,6 +94,7 @@ final class SubscriptionEndpoints implements AutoCloseable {
                     return;
                 }
                 observer.onNext(ProtoMapping.event(event));
+                stream.delivered = event.position();
             });
         } catch (RuntimeException e) {
             // An interrupted handler belongs to a connection the server is tearing down: nothing can be sent.
@@ -97,7 +102,46 @@ final class SubscriptionEndpoints implements AutoCloseable {
                 observer.onError(StatusMapping.toStatus(e));
             }
         } finally {
+            catchUpStreams.remove(stream);
             subscription.close();
+        }
+    }
+
+    /** The open catch-up streams of {@code boundary}. */
+    int activeCatchUps(String boundary) {
+        int count = 0;
+        for (LiveStream stream : catchUpStreams) {
+            if (stream.boundary.equals(boundary)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The open pub/sub streams. */
+    int activePubSubs() {
+        return pubSubStreams.size();
+    }
+
+    /** The position of the last event sent on the slowest open catch-up stream of {@code boundary}. */
+    Optional<Position> slowestCatchUp(String boundary) {
+        Position slowest = null;
+        for (LiveStream stream : catchUpStreams) {
+            if (stream.boundary.equals(boundary) && (slowest == null || stream.delivered.compareTo(slowest) < 0)) {
+                slowest = stream.delivered;
+            }
+        }
+        return Optional.ofNullable(slowest);
+    }
+
+    /** An open catch-up stream and the position of the last event it sent (written by its own handler only). */
+    private static final class LiveStream {
+        private final String boundary;
+        private volatile Position delivered;
+
+        LiveStream(String boundary, Position start) {
+            this.boundary = boundary;
+            this.delivered = start;
         }
     }
 

@@ -124,7 +124,7 @@ class OrisunConfigTest {
         assertThat(config.publisher()).isEqualTo(new PublisherConfig(1000));
         assertThat(config.logging()).isEqualTo(new LoggingConfig(System.Logger.Level.INFO, LoggingConfig.Format.TEXT));
         assertThat(config.otel()).as("export stays off until a collector is configured")
-                .isEqualTo(new OtelConfig(false, "localhost:4317", "orisun"));
+                .isEqualTo(new OtelConfig(false, "localhost:4318", "orisun"));
         assertThat(config.pprof()).isEqualTo(new PprofConfig(false, 6060));
         assertThat(config.dataDir()).isEqualTo(Path.of("./data/orisun"));
         assertThat(config.nodeId()).isEmpty();

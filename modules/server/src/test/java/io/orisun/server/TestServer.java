@@ -13,6 +13,7 @@ import io.orisun.testsupport.NatsFixture;
 import io.orisun.testsupport.PostgresFixture;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,10 +29,15 @@ final class TestServer implements AutoCloseable {
     private final Map<String, String> environment;
 
     private TestServer(Map<String, String> environment, NatsFixture nats, PostgresFixture.Database database) {
+        this(environment, nats, database, Optional.empty());
+    }
+
+    private TestServer(Map<String, String> environment, NatsFixture nats, PostgresFixture.Database database,
+                       Optional<Tracing> tracing) {
         this.environment = environment;
         this.nats = nats;
         this.database = database;
-        this.server = OrisunServer.start(OrisunConfig.fromEnv(environment));
+        this.server = OrisunServer.start(OrisunConfig.fromEnv(environment), tracing);
         this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
                 .usePlaintext()
                 .maxInboundMessageSize(64 * 1024 * 1024)
@@ -53,6 +59,13 @@ final class TestServer implements AutoCloseable {
         full.remove("ORISUN_NATS_URL");
         full.putAll(env);
         return new TestServer(full, null, database);
+    }
+
+    /** A node like {@link #start(Map)} whose spans go to {@code tracing}. */
+    static TestServer startTraced(Map<String, String> overrides, Tracing tracing) {
+        PostgresFixture.Database database = PostgresFixture.shared().newDatabase();
+        NatsFixture nats = NatsFixture.start();
+        return new TestServer(environment(database, nats, overrides), nats, database, Optional.of(tracing));
     }
 
     static TestServer start() {
@@ -83,6 +96,11 @@ final class TestServer implements AutoCloseable {
 
     OrisunServer server() {
         return server;
+    }
+
+    /** The node's own nats-server; a {@link #sibling()} has none. */
+    NatsFixture nats() {
+        return nats;
     }
 
     PostgresFixture.Database database() {

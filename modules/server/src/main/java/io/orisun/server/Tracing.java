@@ -1,0 +1,76 @@
+package io.orisun.server;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.Optional;
+
+/**
+ * The node's tracer. With tracing off (the default) it is OpenTelemetry's no-op tracer: spans cost a few
+ * allocations and nothing is exported, so a node without a collector logs nothing about tracing. With it on,
+ * spans are batched and exported over OTLP/HTTP to {@link OtelConfig#endpoint()}.
+ */
+final class Tracing implements AutoCloseable {
+
+    private static final String INSTRUMENTATION = "io.orisun.server";
+    private static final System.Logger LOG = System.getLogger(Tracing.class.getName());
+
+    private final Tracer tracer;
+    private final Optional<SdkTracerProvider> provider;
+
+    private Tracing(Tracer tracer, Optional<SdkTracerProvider> provider) {
+        this.tracer = tracer;
+        this.provider = provider;
+    }
+
+    /** The tracer {@code config} asks for. */
+    static Tracing create(OtelConfig config) {
+        if (!config.enabled()) {
+            return new Tracing(OpenTelemetry.noop().getTracer(INSTRUMENTATION), Optional.empty());
+        }
+        String endpoint = endpointUrl(config.endpoint());
+        LOG.log(System.Logger.Level.INFO, "tracing: exporting spans over OTLP/HTTP to {0}", endpoint);
+        SpanExporter exporter = OtlpHttpSpanExporter.builder().setEndpoint(endpoint).build();
+        return exporting(config.serviceName(), BatchSpanProcessor.builder(exporter).build());
+    }
+
+    /** A tracer that hands every ended span to {@code exporter} at once, such as an in-memory one. */
+    static Tracing exportingTo(String serviceName, SpanExporter exporter) {
+        return exporting(serviceName, SimpleSpanProcessor.create(exporter));
+    }
+
+    private static Tracing exporting(String serviceName, SpanProcessor processor) {
+        Resource resource = Resource.getDefault()
+                .merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), serviceName)));
+        SdkTracerProvider provider = SdkTracerProvider.builder().setResource(resource).addSpanProcessor(processor).build();
+        return new Tracing(provider.get(INSTRUMENTATION), Optional.of(provider));
+    }
+
+    /**
+     * The OTLP/HTTP traces URL for a configured endpoint: {@code host:port} and {@code http(s)://host:port} get
+     * the {@code /v1/traces} path; a URL with a path is used as it is.
+     */
+    static String endpointUrl(String endpoint) {
+        String url = endpoint.contains("://") ? endpoint : "http://" + endpoint;
+        int hostStart = url.indexOf("://") + 3;
+        return url.indexOf('/', hostStart) < 0 ? url + "/v1/traces" : url;
+    }
+
+    Tracer tracer() {
+        return tracer;
+    }
+
+    /** Exports the spans still buffered and stops the exporter. */
+    @Override
+    public void close() {
+        provider.ifPresent(SdkTracerProvider::close);
+    }
+}
