@@ -87,9 +87,12 @@ public final class OrisunServer implements AutoCloseable {
         String jdbcUrl = "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + pg.database()
                 + "?sslmode=" + pg.sslMode() + "&prepareThreshold=" + pg.prepareThreshold()
                 + "&ApplicationName=orisun-j";
-        HikariDataSource admin = pool("admin", jdbcUrl, pgUser, pgPassword, pg.adminPool());
-        HikariDataSource writes = pool("write", jdbcUrl, pgUser, pgPassword, pg.writePool());
-        HikariDataSource reads = pool("read", jdbcUrl, pgUser, pgPassword, pg.readPool());
+        HikariDataSource admin = pool("admin", jdbcUrl, pgUser, pgPassword, pg.adminPool(), "");
+        // A node paused or cut off in the middle of a save would otherwise hold the boundary's write lock, and
+        // with it every other node's saves, for as long as its TCP connection lives.
+        HikariDataSource writes = pool("write", jdbcUrl, pgUser, pgPassword, pg.writePool(),
+                "-c idle_in_transaction_session_timeout=" + config.publisher().leaseTimeout().toMillis());
+        HikariDataSource reads = pool("read", jdbcUrl, pgUser, pgPassword, pg.readPool(), "");
 
         List<BoundarySpec> boundaries = config.boundaries().boundaries();
         for (BoundarySpec boundary : boundaries) {
@@ -183,7 +186,8 @@ public final class OrisunServer implements AutoCloseable {
                 webServer.port(), webServer.port("admin"), nodeId, Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 
-    private HikariDataSource pool(String name, String jdbcUrl, String user, String password, PoolConfig poolConfig) {
+    private HikariDataSource pool(String name, String jdbcUrl, String user, String password, PoolConfig poolConfig,
+                                  String sessionOptions) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("orisun-" + name);
         hikari.setJdbcUrl(jdbcUrl);
@@ -196,6 +200,9 @@ public final class OrisunServer implements AutoCloseable {
         hikari.setMaxLifetime(poolConfig.maxLifetime().isZero() ? 0 : Math.max(30_000, poolConfig.maxLifetime().toMillis()));
         hikari.setConnectionTimeout(10_000);
         hikari.setInitializationFailTimeout(30_000);
+        if (!sessionOptions.isEmpty()) {
+            hikari.addDataSourceProperty("options", sessionOptions);
+        }
         HikariDataSource dataSource = new HikariDataSource(hikari);
         resources.push(dataSource);
         return dataSource;

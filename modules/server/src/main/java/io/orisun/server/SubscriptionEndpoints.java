@@ -57,7 +57,7 @@ final class SubscriptionEndpoints implements AutoCloseable {
                 nats.streamReplicas());
         BoundaryPublishers publishers = new BoundaryPublishers(context.nats(), context.eventLog(),
                 context.postgres()::connect, PublisherSettings.of(context.nodeId(), config.publisher().batchSize(),
-                config.postgres().listenEnabled(), stream));
+                config.postgres().listenEnabled(), config.publisher().leaseTimeout(), stream));
         context.resources().onClose(publishers);
         context.boundaries().all().forEach(publishers::start);
         context.boundaries().onActivated(publishers::start);
