@@ -18,8 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * the checkpoint in PostgreSQL is written once per batch and only after JetStream acknowledged every event of the
  * batch, so it is never ahead of the stream; after any failure, publishing resumes from the checkpoint.
  * Across all nodes sharing the database exactly one holds a boundary's lease, a PostgreSQL session advisory lock;
- * it is released when its session ends, and the other nodes try to take it every
- * {@link PublisherSettings#leaseRetry()}.
+ * it is released when its session ends, or once the session has been idle for
+ * {@link PublisherSettings#leaseTimeout()} (a paused or cut-off holder), and the other nodes try to take it every
+ * {@link PublisherSettings#leaseRetry()}. A node that lost its lease publishes nothing more until it takes it again.
+ * Leases spread over the nodes as {@link LeaseSpread} describes.
  */
 public final class BoundaryPublishers implements AutoCloseable {
 
@@ -29,6 +31,7 @@ public final class BoundaryPublishers implements AutoCloseable {
     private final PublisherSettings settings;
     private final LogObserver observer;
     private final Map<String, PublisherLoop> loops = new ConcurrentHashMap<>();
+    private final LeaseSpread spread;
     private boolean closed;
 
     /**
@@ -52,6 +55,7 @@ public final class BoundaryPublishers implements AutoCloseable {
         this.log = Objects.requireNonNull(log, "log");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.spread = new LeaseSpread(loops::size, settings.leaseRetry());
     }
 
     /**
@@ -64,7 +68,7 @@ public final class BoundaryPublishers implements AutoCloseable {
             throw new Unavailable("the publishers are stopped");
         }
         loops.computeIfAbsent(boundary.name(), name -> {
-            PublisherLoop loop = new PublisherLoop(boundary, nats, log, sessions, settings, observer);
+            PublisherLoop loop = new PublisherLoop(boundary, nats, log, sessions, settings, observer, spread);
             loop.start();
             return loop;
         });
@@ -74,6 +78,11 @@ public final class BoundaryPublishers implements AutoCloseable {
     public boolean leads(String boundary) {
         PublisherLoop loop = loops.get(boundary);
         return loop != null && loop.leading();
+    }
+
+    /** How many boundary leases this node holds at this moment. */
+    public int leases() {
+        return (int) loops.values().stream().filter(PublisherLoop::leading).count();
     }
 
     /** Stops every loop and releases the leases; returns when the loops have ended. */

@@ -94,6 +94,11 @@ record EventStream(String boundary, String name, String subject) {
         }
     }
 
+    /** The stream's last sequence, 0 when it is empty and has never held a message. */
+    long lastSequence(JetStreamManagement jsm) throws IOException, JetStreamApiException {
+        return jsm.getStreamInfo(name).getStreamState().getLastSequence();
+    }
+
     private boolean exists(JetStreamManagement jsm) throws IOException, JetStreamApiException {
         return createdAt(jsm).isPresent();
     }

@@ -24,7 +24,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -42,6 +41,14 @@ import java.util.concurrent.TimeoutException;
  * checkpoint to the batch's last event. When the log has nothing new, wait for a commit
  * notification or the idle tick. Any failure is retried from the checkpoint after a backoff: events are never
  * skipped or reordered, and a republished event is dropped by JetStream's duplicate window.
+ *
+ * <p>Fencing. The lease expires when its holder goes quiet for {@link PublisherSettings#leaseTimeout()} (see
+ * {@link PublisherSession}), so a paused or cut-off node loses it. A node that resumes must not publish on a lease it
+ * no longer has: it proves its session alive before every batch and, within a batch, before the next message once a
+ * heartbeat has passed since the last proof; a dead session stops the loop, which must take the lease again. A pause
+ * can still fall between the proof and a publish, so JetStream fences as well: the first message of a batch expects
+ * the stream's last sequence as this holder last saw it, and every later one its predecessor's message id. Once
+ * another holder has added to the stream, the stale holder's messages are refused or dropped as duplicates.
  */
 final class PublisherLoop {
 
@@ -55,6 +62,10 @@ final class PublisherLoop {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     /** Room for the message's own headers next to the event headers, in bytes. */
     private static final int HEADER_ALLOWANCE = 512;
+    /** The start of every publisher session's {@code application_name}: then the node id and the boundary. */
+    static final String APPLICATION_PREFIX = "orisun-publisher ";
+    /** The header naming the node that published a message, for audits. */
+    static final String PUBLISHER_HEADER = "Orisun-Publisher";
 
     private final BoundarySpec boundary;
     private final LogObserver observer;
@@ -63,6 +74,8 @@ final class PublisherLoop {
     private final EventLogReader log;
     private final PgSessions sessions;
     private final PublisherSettings settings;
+    private final LeaseSpread spread;
+    private final long heartbeatNanos;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean stopping;
@@ -74,11 +87,15 @@ final class PublisherLoop {
     private String failing;
     private int failures;
     private boolean streamChecked;
-    /** The checkpoint this loop wrote last, while draining without a pause; empty when it must be read again. */
-    private Optional<Position> justWritten = Optional.empty();
+    /** When the lease session last proved alive, by {@link System#nanoTime()}. */
+    private long lastTouch;
+    /** The stream's last sequence as this holder knows it; 0 when unknown or empty (JetStream then checks nothing). */
+    private long streamLastSeq;
+    /** Set after the lease was given up to balance the nodes: wait this long before trying it again. */
+    private Duration holdOff = Duration.ZERO;
 
     PublisherLoop(BoundarySpec boundary, Connection nats, EventLogReader log, PgSessions sessions,
-                  PublisherSettings settings, LogObserver observer) {
+                  PublisherSettings settings, LogObserver observer, LeaseSpread spread) {
         this.observer = observer;
         this.boundary = boundary;
         this.stream = EventStream.of(boundary.name());
@@ -86,6 +103,8 @@ final class PublisherLoop {
         this.log = log;
         this.sessions = sessions;
         this.settings = settings;
+        this.spread = spread;
+        this.heartbeatNanos = settings.heartbeat().toNanos();
         this.thread = Thread.ofVirtual().name("orisun-publisher-" + boundary.name()).unstarted(this::run);
     }
 
@@ -102,8 +121,17 @@ final class PublisherLoop {
         Duration backoff = FIRST_BACKOFF;
         while (!stopping) {
             try {
+                if (!leading && holdOff.isPositive()) {
+                    Duration wait = holdOff;
+                    holdOff = Duration.ZERO;
+                    pause(wait);
+                    continue;
+                }
                 if (!leading && !takeLease()) {
-                    pause(settings.leaseRetry());
+                    // A standby session is idle between tries too: it must try again before PostgreSQL ends it.
+                    Duration delay = spread.standbyDelay();
+                    Duration longest = settings.heartbeat().multipliedBy(2);
+                    pause(delay.compareTo(longest) > 0 ? longest : delay);
                     continue;
                 }
                 boolean published = publishNextBatch();
@@ -116,6 +144,7 @@ final class PublisherLoop {
                 backoff = FIRST_BACKOFF;
                 if (!published) {
                     waitForCommits();
+                    maybeYield();
                 }
             } catch (SQLException e) {
                 if (stopping) {
@@ -155,7 +184,7 @@ final class PublisherLoop {
     private boolean takeLease() throws SQLException, IOException, JetStreamApiException {
         if (session == null) {
             session = PublisherSession.open(sessions, boundary,
-                    "orisun-publisher " + settings.nodeId() + " " + boundary.name());
+                    APPLICATION_PREFIX + settings.nodeId() + " " + boundary.name(), settings.leaseTimeout());
         }
         if (!session.tryLease()) {
             if (!standingBy) {
@@ -167,12 +196,15 @@ final class PublisherLoop {
         }
         standingBy = false;
         leading = true;
+        spread.acquired();
+        lastTouch = System.nanoTime();
         if (settings.listenEnabled()) {
             session.listen();
         }
         LOG.log(System.Logger.Level.INFO, "node {0} took the publisher lease of boundary {1}; resuming after {2}",
                 settings.nodeId(), boundary.name(), session.checkpoint());
         stream.createOrUpdate(nats.jetStreamManagement(), settings.stream());
+        streamLastSeq = stream.lastSequence(nats.jetStreamManagement());
         streamChecked = true;
         return true;
     }
@@ -180,10 +212,10 @@ final class PublisherLoop {
     /** Publishes the next batch; false when the log has nothing after the checkpoint. */
     private boolean publishNextBatch() throws SQLException, IOException, JetStreamApiException, InterruptedException,
             TimeoutException, ExecutionException, RefusedBatch {
-        // Reading the checkpoint on the lease's session also proves the session, and so the lease, is alive. While
-        // draining, the write that just moved the checkpoint on the same session has proved both already.
-        Position checkpoint = justWritten.isPresent() ? justWritten.get() : session.checkpoint();
-        justWritten = Optional.empty();
+        // Reading the checkpoint on the lease's session also proves the session, and so the lease, is alive: the
+        // fence before every batch.
+        Position checkpoint = session.checkpoint();
+        lastTouch = System.nanoTime();
         List<Event> batch = log.read(new ReadRequest(boundary.name(), Query.all(), ReadStart.after(checkpoint),
                 Direction.ASC, settings.batchSize()));
         if (batch.isEmpty()) {
@@ -193,15 +225,14 @@ final class PublisherLoop {
         if (!streamChecked) {
             // After a NATS failure the stream may be gone (memory streams do not survive a restart).
             stream.ensureExists(nats.jetStreamManagement(), settings.stream());
+            streamLastSeq = stream.lastSequence(nats.jetStreamManagement());
             streamChecked = true;
         }
         long began = System.nanoTime();
         publish(batch);
         observer.published(boundary.name(), batch.size(), System.nanoTime() - began);
         Position last = batch.getLast().position();
-        if (session.advanceCheckpoint(last)) {
-            justWritten = Optional.of(last);
-        } else {
+        if (!session.advanceCheckpoint(last)) {
             LOG.log(System.Logger.Level.WARNING, "checkpoint of boundary {0} was already at or beyond {1}",
                     boundary.name(), last);
         }
@@ -220,7 +251,7 @@ final class PublisherLoop {
     }
 
     private void publish(List<Event> batch) throws IOException, JetStreamApiException, InterruptedException,
-            TimeoutException, ExecutionException {
+            TimeoutException, ExecutionException, SQLException {
         JetStream js = nats.jetStream();
         long maxPayload = nats.getMaxPayload();
         long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
@@ -228,8 +259,10 @@ final class PublisherLoop {
         String previousId = null;
         try {
             for (Event event : batch) {
+                provedAlive();
                 Position position = event.position();
                 Headers headers = EventMessage.headers(position);
+                headers.put(PUBLISHER_HEADER, settings.nodeId());
                 byte[] body = EventMessage.body(event);
                 if (body.length + HEADER_ALLOWANCE > maxPayload) {
                     // Too large for NATS: publish the position alone, so that the stream keeps every id and
@@ -241,7 +274,13 @@ final class PublisherLoop {
                 Message message = NatsMessage.builder().subject(stream.subject()).headers(headers).data(body).build();
                 String id = EventMessage.messageId(boundary.name(), position);
                 PublishOptions.Builder options = PublishOptions.builder().messageId(id).expectedStream(stream.name());
-                if (previousId != null) {
+                if (previousId == null) {
+                    if (streamLastSeq > 0) {
+                        // The fence against a holder that lost its lease between the proof and this publish: once
+                        // another holder has added to the stream, the last sequence differs and JetStream refuses.
+                        options.expectedLastSequence(streamLastSeq);
+                    }
+                } else {
                     // Chaining each message to its predecessor keeps the stream in position order even with acks
                     // in flight: once one message is refused, JetStream refuses the rest of the batch too, instead
                     // of storing them ahead of the refused one. A retry's duplicates are acknowledged before this
@@ -263,19 +302,66 @@ final class PublisherLoop {
     }
 
     private void awaitAck(CompletableFuture<PublishAck> pending, long deadline)
-            throws InterruptedException, TimeoutException, ExecutionException, IOException {
-        PublishAck ack = pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            throws InterruptedException, TimeoutException, ExecutionException, IOException, SQLException {
+        PublishAck ack;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            try {
+                // Waiting in heartbeat slices keeps the lease while a slow stream (a NATS leader election, say)
+                // holds the acks back.
+                ack = pending.get(Math.max(0, Math.min(left, heartbeatNanos)), TimeUnit.NANOSECONDS);
+                break;
+            } catch (TimeoutException e) {
+                if (left <= heartbeatNanos) {
+                    throw e;
+                }
+                provedAlive();
+            }
+        }
         if (!stream.name().equals(ack.getStream())) {
             // Another stream captures the subject; its ack says nothing about ours.
             throw new IOException("acknowledged by stream " + ack.getStream() + ", not " + stream.name());
         }
+        if (ack.getSeqno() > streamLastSeq) {
+            streamLastSeq = ack.getSeqno();
+        }
+    }
+
+    /**
+     * Proves the lease still held when a heartbeat has passed since the last proof; one clock read otherwise.
+     *
+     * @throws SQLException when the session is gone: the lease is lost, and nothing more may be published
+     */
+    private void provedAlive() throws SQLException {
+        long now = System.nanoTime();
+        if (now - lastTouch >= heartbeatNanos) {
+            session.touch();
+            lastTouch = System.nanoTime();
+        }
+    }
+
+    /** Gives the lease up when this node holds more than its share, so that boundaries spread over the nodes. */
+    private void maybeYield() throws SQLException {
+        if (!leading || stopping || spread.held() <= 1) {
+            return;
+        }
+        int nodes = session.publishingNodes();
+        lastTouch = System.nanoTime();
+        if (spread.shouldYield(nodes)) {
+            dropSession("handing the boundary to a node with fewer leases (" + spread.held() + " held, " + nodes
+                    + " publishing nodes)");
+            holdOff = spread.yieldHoldOff();
+        }
     }
 
     private void waitForCommits() throws SQLException, InterruptedException {
+        // An idle wait never outlasts a heartbeat: the next batch's checkpoint read keeps the lease alive.
+        Duration wait = settings.idleWait().compareTo(settings.heartbeat()) < 0 ? settings.idleWait()
+                : settings.heartbeat();
         if (settings.listenEnabled()) {
-            session.awaitNotification(settings.idleWait());
+            session.awaitNotification(wait);
         } else {
-            pause(settings.idleWait());
+            pause(wait);
         }
     }
 
@@ -284,7 +370,6 @@ final class PublisherLoop {
     }
 
     private Duration failed(String what, Duration backoff) {
-        justWritten = Optional.empty();
         failures++;
         if (!what.equals(failing)) {
             failing = what;
@@ -301,11 +386,11 @@ final class PublisherLoop {
     }
 
     private void dropSession(String reason) {
-        justWritten = Optional.empty();
         PublisherSession current = session;
         session = null;
         if (leading) {
             leading = false;
+            spread.released();
             LOG.log(stopping ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                     "node {0} gave up the publisher lease of boundary {1}: {2}", settings.nodeId(), boundary.name(),
                     reason);

@@ -16,6 +16,10 @@ import org.postgresql.PGNotification;
  * The publisher's dedicated PostgreSQL session for one boundary. It holds the publisher lease, listens for commit
  * notifications, and reads and writes the checkpoint. Doing all three on one session fences the checkpoint: once
  * the session is gone, so is the lease, and a node that lost its lease can no longer write the checkpoint.
+ *
+ * <p>The session expires: PostgreSQL ends it once it has been idle for the lease timeout, so a holder that is paused
+ * or cut off loses the lease even though its TCP connection may live on. A healthy holder keeps it by running a
+ * statement at least every {@link PublisherSettings#heartbeat()}.
  */
 final class PublisherSession implements AutoCloseable {
 
@@ -33,13 +37,20 @@ final class PublisherSession implements AutoCloseable {
         this.channel = BoundarySpec.quote("orisun_" + boundary.name().toLowerCase(Locale.ROOT));
     }
 
-    static PublisherSession open(PgSessions sessions, BoundarySpec boundary, String applicationName)
-            throws SQLException {
+    static PublisherSession open(PgSessions sessions, BoundarySpec boundary, String applicationName,
+                                 Duration leaseTimeout) throws SQLException {
         Connection connection = sessions.open();
         try {
             connection.setAutoCommit(true);
             try (PreparedStatement statement = connection.prepareStatement(PublisherStatements.NAME_SESSION)) {
                 statement.setString(1, applicationName);
+                statement.execute();
+            }
+            long keepaliveSeconds = Math.max(1, leaseTimeout.toSeconds() / 2);
+            try (PreparedStatement statement = connection.prepareStatement(PublisherStatements.EXPIRE_LEASE)) {
+                statement.setString(1, Long.toString(leaseTimeout.toMillis()));
+                statement.setString(2, Long.toString(keepaliveSeconds));
+                statement.setString(3, Long.toString(keepaliveSeconds));
                 statement.execute();
             }
             return new PublisherSession(connection, boundary);
@@ -56,6 +67,24 @@ final class PublisherSession implements AutoCloseable {
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
                 return row.getBoolean(1);
+            }
+        }
+    }
+
+    /** Runs a trivial statement: succeeds only while the session, and so a lease it took, is alive. */
+    void touch() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(PublisherStatements.TOUCH);
+        }
+    }
+
+    /** How many distinct nodes have publisher sessions on this database, this one included. */
+    int publishingNodes() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(PublisherStatements.PUBLISHING_NODES)) {
+            statement.setString(1, PublisherLoop.APPLICATION_PREFIX + "%");
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return Math.max(1, row.getInt(1));
             }
         }
     }

@@ -11,6 +11,29 @@ final class PublisherStatements {
             SELECT set_config('application_name', ?, false)""";
 
     /**
+     * Makes the lease expire when its holder goes quiet: PostgreSQL ends a session idle for longer than the timeout
+     * (and with it the advisory lock), and probes the holder's TCP connection so that a vanished host is noticed
+     * as well. Parameters: the idle timeout in milliseconds, then the keepalive idle and interval in seconds.
+     */
+    static final String EXPIRE_LEASE = """
+            SELECT set_config('idle_session_timeout', ?, false),
+                   set_config('tcp_keepalives_idle', ?, false),
+                   set_config('tcp_keepalives_interval', ?, false),
+                   set_config('tcp_keepalives_count', '3', false)""";
+
+    /** Proves the lease session alive, and so the lease held: the lock lives exactly as long as the session. */
+    static final String TOUCH = "SELECT 1";
+
+    /**
+     * The distinct node ids among the publisher sessions on this database, for spreading leases over the nodes.
+     * Parameter: the application name prefix of publisher sessions, with a trailing {@code %}.
+     */
+    static final String PUBLISHING_NODES = """
+            SELECT count(DISTINCT split_part(application_name, ' ', 2))
+              FROM pg_stat_activity
+             WHERE datname = current_database() AND application_name LIKE ?""";
+
+    /**
      * Takes the boundary's publisher lease if no session holds it. A session-level advisory lock: it stays with the
      * session until released or until the session ends, which is what makes a dead node's lease expire.
      * Parameter: the lease name.

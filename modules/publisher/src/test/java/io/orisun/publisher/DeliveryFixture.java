@@ -99,7 +99,8 @@ final class DeliveryFixture implements AutoCloseable {
 
     BoundaryPublishers publishers(String node, int batchSize) {
         BoundaryPublishers publishers = closeLater(new BoundaryPublishers(connectNats(), log, sessions(),
-                new PublisherSettings(node, batchSize, true, Duration.ofSeconds(2), Duration.ofMillis(300), STREAM)));
+                new PublisherSettings(node, batchSize, true, Duration.ofSeconds(2), Duration.ofMillis(300),
+                        PublisherSettings.DEFAULT_LEASE_TIMEOUT, STREAM)));
         boundaries.forEach(publishers::start);
         return publishers;
     }

@@ -201,6 +201,11 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
 
         int batchSize = in.integer(Setting.POLLING_PUBLISHER_BATCH_SIZE, 1, io.orisun.api.ReadRequest.MAX_COUNT,
                 "a number of events");
+        Duration leaseTimeout = in.duration(Setting.PUBLISHER_LEASE_TIMEOUT, false);
+        if (leaseTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            in.problem(Setting.PUBLISHER_LEASE_TIMEOUT, "is shorter than 1s");
+            leaseTimeout = Duration.ofSeconds(1);
+        }
 
         System.Logger.Level level = in.level(Setting.LOGGING_LEVEL);
         LoggingConfig.Format format = LoggingConfig.Format.valueOf(in.choice(Setting.LOG_FORMAT, List.of("text", "json"))
@@ -255,7 +260,7 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
                             streamMaxMsgs, streamMaxAge, replicas,
                             new NatsClusterConfig(clusterEnabled, clusterName, clusterHost, clusterPort, clusterUser,
                                     clusterPassword, routes, clusterTimeout)),
-                    new PublisherConfig(batchSize),
+                    new PublisherConfig(batchSize, leaseTimeout),
                     new GroupCommitConfig(gcRequests, gcEvents, gcPending),
                     new LoggingConfig(level, format),
                     new OtelConfig(otelEnabled, otelEndpoint, otelService),

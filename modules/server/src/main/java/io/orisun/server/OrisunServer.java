@@ -109,9 +109,15 @@ public final class OrisunServer implements AutoCloseable {
                             + " session connections direct to {3}:{4,number,#}", pgHost, pgPort,
                     pg.poolMode().name().toLowerCase(java.util.Locale.ROOT), pg.directHost().orElse(pgHost), pg.directPort());
         }
-        HikariDataSource admin = pool("admin", directUrl, pgUser, pgPassword, pg.adminPool());
-        HikariDataSource writes = pool("write", jdbcUrl, pgUser, pgPassword, pg.writePool());
-        HikariDataSource reads = pool("read", jdbcUrl, pgUser, pgPassword, pg.readPool());
+        HikariDataSource admin = pool("admin", directUrl, pgUser, pgPassword, pg.adminPool(), "");
+        // A node paused or cut off in the middle of a save would otherwise hold the boundary's write lock, and
+        // with it every other node's saves, for as long as its TCP connection lives. It is a session setting (a
+        // pooler may refuse it as a start-up option), and behind a transaction-mode pooler the session is not ours:
+        // there the pooler's own idle_transaction_timeout has to do this.
+        String writeSessionSql = pg.poolMode() == PostgresConfig.PoolMode.TRANSACTION ? ""
+                : "SET idle_in_transaction_session_timeout = " + config.publisher().leaseTimeout().toMillis();
+        HikariDataSource writes = pool("write", jdbcUrl, pgUser, pgPassword, pg.writePool(), writeSessionSql);
+        HikariDataSource reads = pool("read", jdbcUrl, pgUser, pgPassword, pg.readPool(), "");
 
         List<BoundarySpec> boundaries = config.boundaries().boundaries();
         for (BoundarySpec boundary : boundaries) {
@@ -232,7 +238,8 @@ public final class OrisunServer implements AutoCloseable {
                 + "&prepareThreshold=" + pg.prepareThreshold() + "&ApplicationName=orisun-j";
     }
 
-    private HikariDataSource pool(String name, String jdbcUrl, String user, String password, PoolConfig poolConfig) {
+    private HikariDataSource pool(String name, String jdbcUrl, String user, String password, PoolConfig poolConfig,
+                                  String sessionSql) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("orisun-" + name);
         hikari.setJdbcUrl(jdbcUrl);
@@ -246,6 +253,9 @@ public final class OrisunServer implements AutoCloseable {
         hikari.setConnectionTimeout(10_000);
         hikari.setInitializationFailTimeout(30_000);
         hikari.setMetricsTrackerFactory(metrics.poolMetrics());
+        if (!sessionSql.isEmpty()) {
+            hikari.setConnectionInitSql(sessionSql);
+        }
         HikariDataSource dataSource = new HikariDataSource(hikari);
         resources.push(dataSource);
         return dataSource;

@@ -89,6 +89,7 @@ public enum Setting {
     NATS_CLUSTER_TIMEOUT("1800s", "authorization timeout of cluster routes"),
 
     POLLING_PUBLISHER_BATCH_SIZE("1000", "most events the publisher reads and publishes per batch"),
+    PUBLISHER_LEASE_TIMEOUT("5s", "how long a silent (paused, cut-off) node keeps a boundary's publisher lease; >= 1s"),
 
     LOGGING_LEVEL("INFO", "log level: TRACE, DEBUG, INFO, WARN or ERROR"),
     LOG_FORMAT("text", "log format: text or json"),

@@ -59,7 +59,7 @@ final class SubscriptionEndpoints implements AutoCloseable {
                 nats.streamReplicas());
         BoundaryPublishers publishers = new BoundaryPublishers(context.nats(), context.eventLog(),
                 context.postgres()::connect, PublisherSettings.of(context.nodeId(), config.publisher().batchSize(),
-                config.postgres().listenEnabled(), stream), observer);
+                config.postgres().listenEnabled(), config.publisher().leaseTimeout(), stream), observer);
         context.resources().onClose(publishers);
         context.boundaries().all().forEach(publishers::start);
         context.boundaries().onActivated(publishers::start);

@@ -66,6 +66,30 @@ final class ChildNode implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The child JVM's process id. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** Stops the node with SIGSTOP: it keeps its sockets open but runs nothing, as a stalled host would. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP", process.pid());
+    }
+
+    /** Lets a paused node run again with SIGCONT. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT", process.pid());
+    }
+
+    /** Sends {@code signal} (a name such as {@code STOP}) to process {@code pid} and waits for kill(1) to succeed. */
+    static void signal(String signal, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + signal + " " + pid + " failed: " + new String(kill.getInputStream()
+                    .readAllBytes()));
+        }
+    }
+
     /** Kills the node with SIGKILL and waits until it is gone. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -86,6 +110,12 @@ final class ChildNode implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
+            try {
+                // A paused process only dies of SIGKILL once it may run again.
+                resume();
+            } catch (IOException e) {
+                // It died on its own meanwhile.
+            }
             kill();
         }
     }

@@ -106,6 +106,22 @@ class IndexRpcIT {
     }
 
     @Test
+    void an_index_created_on_one_node_is_listed_got_and_dropped_on_a_sibling_node() {
+        try (TestServer sibling = node.sibling()) {
+            node.admin().createIndex(request("by_email_across_nodes", field("email", ValueType.TEXT)).build());
+            GetIndexRequest get = GetIndexRequest.newBuilder().setBoundary("orisun_test_2")
+                    .setName("by_email_across_nodes").build();
+            assertThat(sibling.eventStore().getIndex(get).getIndex().getState()).isEqualTo(IndexState.INDEX_STATE_READY);
+            assertThat(sibling.eventStore().listIndexes(ListIndexesRequest.newBuilder().setBoundary("orisun_test_2").build())
+                    .getIndexesList()).extracting(IndexDefinition::getName).contains("by_email_across_nodes");
+
+            sibling.eventStore().dropIndex(DropIndexRequest.newBuilder().setBoundary("orisun_test_2")
+                    .setName("by_email_across_nodes").build());
+            assertThat(code(() -> node.eventStore().getIndex(get))).isEqualTo(Status.Code.NOT_FOUND);
+        }
+    }
+
+    @Test
     void malformed_definitions_are_invalid_arguments_on_both_services() {
         List<CreateIndexRequest> malformed = List.of(
                 request("bad-name", field("a", ValueType.TEXT)).build(),

@@ -121,7 +121,7 @@ class OrisunConfigTest {
         assertThat(nats.streamReplicas()).isEqualTo(1);
         assertThat(nats.cluster()).isEqualTo(new NatsClusterConfig(false, "orisun-nats-cluster", "0.0.0.0", 6222, "nats",
                 "password@1", List.of("nats://0.0.0.0:6223", "nats://0.0.0.0:6224"), Duration.ofSeconds(1800)));
-        assertThat(config.publisher()).isEqualTo(new PublisherConfig(1000));
+        assertThat(config.publisher()).isEqualTo(new PublisherConfig(1000, Duration.ofSeconds(5)));
         assertThat(config.logging()).isEqualTo(new LoggingConfig(System.Logger.Level.INFO, LoggingConfig.Format.TEXT));
         assertThat(config.otel()).as("export stays off until a collector is configured")
                 .isEqualTo(new OtelConfig(false, "localhost:4318", "orisun"));
@@ -204,6 +204,7 @@ class OrisunConfigTest {
                 "ORISUN_NATS_CLUSTER_ROUTES", "nats://10.0.0.6:16222, nats://10.0.0.7:16222",
                 "ORISUN_NATS_CLUSTER_TIMEOUT", "2s",
                 "ORISUN_POLLING_PUBLISHER_BATCH_SIZE", "250",
+                "ORISUN_PUBLISHER_LEASE_TIMEOUT", "7s",
                 "ORISUN_LOGGING_LEVEL", "debug",
                 "ORISUN_LOG_FORMAT", "JSON",
                 "ORISUN_OTEL_ENABLED", "true",
@@ -238,7 +239,7 @@ class OrisunConfigTest {
                 Duration.ofMinutes(10), 3,
                 new NatsClusterConfig(true, "east", "10.0.0.5", 16222, "route", "cluster-secret-3",
                         List.of("nats://10.0.0.6:16222", "nats://10.0.0.7:16222"), Duration.ofSeconds(2))));
-        assertThat(config.publisher()).isEqualTo(new PublisherConfig(250));
+        assertThat(config.publisher()).isEqualTo(new PublisherConfig(250, Duration.ofSeconds(7)));
         assertThat(config.logging()).isEqualTo(new LoggingConfig(System.Logger.Level.DEBUG, LoggingConfig.Format.JSON));
         assertThat(config.otel()).isEqualTo(new OtelConfig(true, "collector:4317", "orisun-east"));
         assertThat(config.pprof()).isEqualTo(new PprofConfig(true, 7070));
@@ -295,6 +296,8 @@ class OrisunConfigTest {
                 + " not a duration (for example 300ms, 30s, 5m, 24h or 1h30m; a bare number means seconds)");
         assertThat(failure("ORISUN_SHUTDOWN_TIMEOUT", "0s").problems())
                 .containsExactly("ORISUN_SHUTDOWN_TIMEOUT='0s' is not a positive duration");
+        assertThat(failure("ORISUN_PUBLISHER_LEASE_TIMEOUT", "500ms").problems())
+                .containsExactly("ORISUN_PUBLISHER_LEASE_TIMEOUT='500ms' is shorter than 1s");
     }
 
     @ParameterizedTest

@@ -1,0 +1,387 @@
+package io.orisun.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.PushSubscribeOptions;
+import io.orisun.proto.Event;
+import io.orisun.proto.EventStoreGrpc;
+import io.orisun.proto.GetEventsRequest;
+import io.orisun.proto.Query;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Clustered mode under faults: three real nodes in child JVMs with clustered embedded nats-servers (streams replicated
+ * three times) and a PostgreSQL of their own, under a steady write load spread over the nodes with a subscriber on
+ * each node. Each scenario injects one fault, then audits: every acknowledged save is in the log exactly once, global
+ * ids are gap-free in commit order, every subscriber received exactly the log, and the JetStream stream holds exactly
+ * the log, in order and once. The scenarios share the cluster and run in order; {@code -Dorisun.faults.rounds=N}
+ * repeats them and {@code -Dorisun.faults.load=S} sets the seconds of load around each fault (the long version,
+ * {@code scripts/fault-tests.sh}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterFaultsIT {
+
+    private static final System.Logger LOG = System.getLogger(ClusterFaultsIT.class.getName());
+    private static final String B = "orisun_test_1";
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final int ROUNDS = Integer.getInteger("orisun.faults.rounds", 1);
+    private static final Duration LOAD = Duration.ofSeconds(Integer.getInteger("orisun.faults.load", 3));
+
+    private ThreeNodeCluster cluster;
+    private ClusterWorkload workload;
+
+    @BeforeAll
+    void start() throws Exception {
+        cluster = ThreeNodeCluster.start(Map.of());
+        workload = new ClusterWorkload(cluster, B);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (workload != null) {
+                workload.close();
+            }
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
+
+    /** A failed scenario leaves no load running into the next one. */
+    @AfterEach
+    void stopLoad() throws Exception {
+        workload.stopWriting();
+    }
+
+    @Test
+    @Order(1)
+    void the_boundaries_spread_over_the_three_nodes_and_a_save_on_any_node_reaches_the_subscribers_of_every_node()
+            throws Exception {
+        StreamCollector.await("each node leads one of the three boundaries", WAIT, () -> {
+            Map<String, Integer> holders = cluster.leaseHolders();
+            return holders.size() == 3 && new HashSet<>(holders.values()).size() == 3;
+        });
+        LOG.log(System.Logger.Level.INFO, "lease holders after start-up: {0}", cluster.leaseHolders());
+        workload.startWriting();
+        Thread.sleep(LOAD.toMillis());
+        workload.stopWriting();
+        assertThat(workload.failures).as("save failures without a fault").isEmpty();
+        audit("no fault");
+    }
+
+    @Test
+    @Order(2)
+    void killing_the_publishing_node_hands_its_boundary_to_another_node_from_the_checkpoint() throws Exception {
+        for (int round = 0; round < ROUNDS; round++) {
+            workload.resetFailures();
+            workload.startWriting();
+            Thread.sleep(LOAD.toMillis());
+            int holder = holderOf(B);
+            long killed = System.nanoTime();
+            cluster.kill(holder);
+            int taker = awaitNewHolder(holder);
+            long failoverMillis = Duration.ofNanos(System.nanoTime() - killed).toMillis();
+            LOG.log(System.Logger.Level.INFO, "FAULT kill -9: {0} took over {1} from {2} {3} ms after SIGKILL",
+                    ThreeNodeCluster.nodeId(taker), B, ThreeNodeCluster.nodeId(holder),
+                    failoverMillis);
+            assertThat(Duration.ofMillis(failoverMillis)).as("failover after SIGKILL").isLessThan(Duration.ofSeconds(30));
+            Thread.sleep(LOAD.toMillis());
+            cluster.startNode(holder);
+            cluster.awaitReady(holder);
+            Thread.sleep(LOAD.toMillis());
+            workload.stopWriting();
+            audit("kill -9 of the publishing node, round " + (round + 1));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void a_paused_publisher_loses_its_lease_and_does_not_publish_again_after_it_resumes() throws Exception {
+        Duration lease = cluster.leaseTimeout();
+        for (int round = 0; round < ROUNDS; round++) {
+            workload.resetFailures();
+            workload.startWriting();
+            Thread.sleep(LOAD.toMillis());
+            int holder = holderOf(B);
+            String holderId = ThreeNodeCluster.nodeId(holder);
+            long paused = System.nanoTime();
+            cluster.pause(holder);
+            int acquisitionsBefore;
+            int taker;
+            long takeoverLength;
+            try {
+                taker = awaitNewHolder(holder);
+                long takeoverMillis = Duration.ofNanos(System.nanoTime() - paused).toMillis();
+                LOG.log(System.Logger.Level.INFO, "FAULT SIGSTOP: {0} took over {1} from paused {2} {3} ms after"
+                        + " SIGSTOP (lease timeout {4})", ThreeNodeCluster.nodeId(taker), B, holderId, takeoverMillis,
+                        lease);
+                assertThat(Duration.ofMillis(takeoverMillis)).as("takeover from a paused node")
+                        .isLessThan(lease.plusSeconds(30));
+                takeoverLength = streamLength();
+                // Past the lease: the new holder publishes while the old one is frozen mid-flight.
+                Thread.sleep(LOAD.toMillis() + 1000);
+                acquisitionsBefore = acquisitions(holder, B);
+            } finally {
+                cluster.resume(holder);
+                LOG.log(System.Logger.Level.INFO, "sessions when {0} resumed:\n{1}", holderId, cluster.activity());
+            }
+            Thread.sleep(LOAD.toMillis() + 2000);
+            workload.stopWriting();
+            audit("SIGSTOP/SIGCONT of the publishing node, round " + (round + 1));
+
+            // No split brain: after the new holder's first message, a message from the resumed node may only appear
+            // once it has taken the lease again.
+            List<Message> stream = streamMessages();
+            int first = -1;
+            for (int i = (int) takeoverLength; i < stream.size() && first < 0; i++) {
+                if (ThreeNodeCluster.nodeId(taker).equals(publisher(stream.get(i)))) {
+                    first = i;
+                }
+            }
+            assertThat(first).as("the new holder published after the pause").isNotNegative();
+            boolean staleAfterTakeover = stream.subList(first, stream.size()).stream()
+                    .anyMatch(message -> holderId.equals(publisher(message)));
+            if (staleAfterTakeover) {
+                // It may publish again only after taking the lease again, and then only events after the checkpoint
+                // it resumed from: anything older would come from the batch it was frozen in.
+                long resumedAfter = resumedAfter(holder, B, acquisitionsBefore).orElseThrow(() -> new AssertionError(
+                        holderId + " published " + B + " again without taking the lease again; output:\n"
+                                + cluster.process(holder).output()));
+                assertThat(stream.subList(first, stream.size()).stream()
+                        .filter(message -> holderId.equals(publisher(message)))
+                        .map(message -> Long.parseLong(message.getHeaders().getFirst("Orisun-Global-Id"))))
+                        .as("global ids %s published after the takeover", holderId)
+                        .allMatch(globalId -> globalId > resumedAfter);
+            }
+            LOG.log(System.Logger.Level.INFO, "FAULT SIGSTOP: {0} published {1} again after resuming: {2}", holderId, B,
+                    staleAfterTakeover ? "yes, after taking the lease again" : "no");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void delivery_continues_when_one_of_the_three_nats_servers_is_killed() throws Exception {
+        for (int round = 0; round < ROUNDS; round++) {
+            workload.resetFailures();
+            workload.startWriting();
+            Thread.sleep(LOAD.toMillis());
+            int holder = holderOf(B);
+            long pid = cluster.killNats(holder);
+            LOG.log(System.Logger.Level.INFO, "FAULT nats: killed nats-server {0} of {1}", pid,
+                    ThreeNodeCluster.nodeId(holder));
+            Thread.sleep(LOAD.toMillis() * 2);
+            workload.stopWriting();
+            assertThat(workload.failures).as("save failures while a nats-server is down").isEmpty();
+            audit("kill -9 of one nats-server, round " + (round + 1));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void a_postgresql_restart_fails_in_flight_saves_with_unavailable_and_the_nodes_recover_by_themselves()
+            throws Exception {
+        for (int round = 0; round < ROUNDS; round++) {
+            workload.resetFailures();
+            workload.startWriting();
+            Thread.sleep(LOAD.toMillis());
+            long stopped = System.nanoTime();
+            cluster.postgres().stop();
+            Thread.sleep(3000);
+            cluster.postgres().restart();
+            LOG.log(System.Logger.Level.INFO, "FAULT postgres: down for {0} ms",
+                    Duration.ofNanos(System.nanoTime() - stopped).toMillis());
+            // The nodes recover without a restart: saves succeed on every node again.
+            for (int node = 0; node < ThreeNodeCluster.NODES; node++) {
+                int target = node;
+                StreamCollector.await(ThreeNodeCluster.nodeId(node) + " saves again", WAIT,
+                        () -> workload.trySave(target));
+            }
+            Thread.sleep(LOAD.toMillis());
+            workload.stopWriting();
+            LOG.log(System.Logger.Level.INFO, "FAULT postgres: save failures by status {0}", workload.failures);
+            assertThat(workload.failures.keySet()).as("how saves failed while PostgreSQL restarted")
+                    .isSubsetOf(Set.of(Status.Code.UNAVAILABLE));
+            audit("PostgreSQL restart, round " + (round + 1));
+        }
+    }
+
+    /** Waits until a node other than {@code previous} holds the lease of {@link #B}, and returns it. */
+    private int awaitNewHolder(int previous) {
+        java.util.concurrent.atomic.AtomicInteger taker = new java.util.concurrent.atomic.AtomicInteger(-1);
+        StreamCollector.await("another node takes the lease of " + B, WAIT, () -> {
+            int now = cluster.leaseHolders().getOrDefault(B, previous);
+            taker.set(now);
+            return now != previous;
+        });
+        return taker.get();
+    }
+
+    private int holderOf(String boundary) {
+        StreamCollector.await("someone leads " + boundary, WAIT, () -> cluster.leaseHolders().containsKey(boundary));
+        return cluster.leaseHolders().get(boundary);
+    }
+
+    private int acquisitions(int node, String boundary) {
+        String marker = "node " + ThreeNodeCluster.nodeId(node) + " took the publisher lease of boundary " + boundary;
+        String output = cluster.process(node).output();
+        int count = 0;
+        for (int at = output.indexOf(marker); at >= 0; at = output.indexOf(marker, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    /**
+     * The global id of the checkpoint {@code node} resumed from when it took the lease of {@code boundary} for the
+     * time after the first {@code earlier}, from its log.
+     */
+    private java.util.Optional<Long> resumedAfter(int node, String boundary, int earlier) {
+        java.util.regex.Matcher lines = java.util.regex.Pattern.compile("node " + ThreeNodeCluster.nodeId(node)
+                + " took the publisher lease of boundary " + boundary + "; resuming after \\((-?\\d+), (-?\\d+)\\)")
+                .matcher(cluster.process(node).output());
+        int seen = 0;
+        while (lines.find()) {
+            if (seen++ == earlier) {
+                return java.util.Optional.of(Long.parseLong(lines.group(2)));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private EventStoreGrpc.EventStoreBlockingStub stub(int node) {
+        return EventStoreGrpc.newBlockingStub(cluster.channel(node))
+                .withInterceptors(TestServer.basicAuth("admin", "changeit"))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    private int auditedAcks;
+
+    /** Thread dumps of this JVM and of every node, for a scenario whose load stalled. */
+    private void dumpThreads(String scenario) {
+        try {
+            String tag = scenario.replaceAll("[^A-Za-z0-9]+", "-");
+            java.nio.file.Path dir = java.nio.file.Path.of("target", "thread-dumps");
+            java.nio.file.Files.createDirectories(dir);
+            String jcmd = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            new ProcessBuilder(jcmd, Long.toString(ProcessHandle.current().pid()), "Thread.dump_to_file",
+                    dir.resolve(tag + "-test.txt").toAbsolutePath().toString()).inheritIO().start().waitFor();
+            for (int node = 0; node < ThreeNodeCluster.NODES; node++) {
+                new ProcessBuilder(jcmd, Long.toString(cluster.process(node).pid()), "Thread.dump_to_file",
+                        dir.resolve(tag + "-node-" + (node + 1) + ".txt").toAbsolutePath().toString())
+                        .inheritIO().start().waitFor();
+            }
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "no thread dumps: " + e);
+        }
+    }
+
+    /** The checks after every scenario; the writers are stopped. */
+    private void audit(String scenario) throws Exception {
+        if (workload.acknowledged.size() <= auditedAcks) {
+            dumpThreads(scenario);
+        }
+        assertThat(workload.acknowledged.size()).as("%s: the load made progress; sessions:%n%s", scenario,
+                cluster.activity()).isGreaterThan(auditedAcks);
+        auditedAcks = workload.acknowledged.size();
+        int reader = cluster.upNode(0);
+        List<Event> log = new ArrayList<>();
+        io.orisun.proto.Position after = EventTraffic.position(-1, -1);
+        while (true) {
+            List<Event> page = stub(reader).getEvents(GetEventsRequest.newBuilder().setBoundary(B)
+                    .setQuery(Query.getDefaultInstance()).setAfterPosition(after).setCount(10_000).build())
+                    .getEventsList();
+            log.addAll(page);
+            if (page.size() < 10_000) {
+                break;
+            }
+            after = page.getLast().getPosition();
+        }
+        List<String> ids = log.stream().map(Event::getEventId).toList();
+        assertThat(new HashSet<>(ids)).as("%s: every event is in the log once", scenario).hasSize(ids.size());
+        assertThat(ids).as("%s: every acknowledged save is in the log", scenario)
+                .containsAll(workload.acknowledged);
+        Set<String> explained = new HashSet<>(workload.acknowledged);
+        explained.addAll(workload.uncertain);
+        assertThat(explained).as("%s: the log holds only events that were saved", scenario).containsAll(ids);
+        assertThat(log.stream().map(e -> e.getPosition().getGlobalId()).toList())
+                .as("%s: global ids are gap-free in commit order", scenario)
+                .isEqualTo(LongStream.range(0, log.size()).boxed().toList());
+        for (int node = 0; node < ThreeNodeCluster.NODES; node++) {
+            ClusterWorkload.Subscriber subscriber = workload.subscriber(node);
+            StreamCollector.await(scenario + ": the subscriber on " + ThreeNodeCluster.nodeId(node)
+                    + " has every event (has " + subscriber.count() + " of " + log.size() + ")", WAIT,
+                    () -> subscriber.count() >= log.size());
+            assertThat(subscriber.received()).as("%s: what the subscriber on %s received", scenario,
+                    ThreeNodeCluster.nodeId(node)).isEqualTo(log);
+        }
+        StreamCollector.await(scenario + ": the stream holds the whole log", WAIT, () -> {
+            try {
+                return streamLength() >= log.size();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        List<Long> streamIds = streamMessages().stream()
+                .map(m -> Long.parseLong(m.getHeaders().getFirst("Orisun-Global-Id"))).toList();
+        assertThat(streamIds).as("%s: the JetStream stream holds the log, in order, once", scenario)
+                .isEqualTo(LongStream.range(0, log.size()).boxed().toList());
+        LOG.log(System.Logger.Level.INFO, "AUDIT {0}: {1} events, {2} acknowledged, {3} uncertain, failures {4}",
+                scenario, log.size(), workload.acknowledged.size(), workload.uncertain.size(), workload.failures);
+    }
+
+    private Connection natsConnection() throws Exception {
+        return Nats.connect(new io.nats.client.Options.Builder()
+                .server("nats://127.0.0.1:" + cluster.natsPort(cluster.upNode(0)))
+                .connectionTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    private long streamLength() throws Exception {
+        try (Connection connection = natsConnection()) {
+            return connection.jetStreamManagement().getStreamInfo("ORISUN_EVENTS___" + B).getStreamState().getMsgCount();
+        }
+    }
+
+    private List<Message> streamMessages() throws Exception {
+        String stream = "ORISUN_EVENTS___" + B;
+        try (Connection connection = natsConnection()) {
+            long count = connection.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
+            JetStreamSubscription subscription = connection.jetStream().subscribe(stream + ".events.>",
+                    PushSubscribeOptions.builder().stream(stream).ordered(true).build());
+            List<Message> messages = new ArrayList<>();
+            while (messages.size() < count) {
+                Message message = subscription.nextMessage(Duration.ofSeconds(10));
+                assertThat(message).as("stream message %d of %d", messages.size() + 1, count).isNotNull();
+                messages.add(message);
+            }
+            subscription.unsubscribe();
+            return messages;
+        }
+    }
+
+    private static String publisher(Message message) {
+        return message.getHeaders().getFirst("Orisun-Publisher");
+    }
+}
