@@ -16,11 +16,15 @@
 --     every accepted event so far is inserted, so that it sees them exactly as version 1 did.
 --   * Accepted events are not inserted request by request. Their positions are assigned in the loop from the head
 --     (as before, under the writer lock) and they wait in ev_tx/ev_gid until one INSERT writes all of them: at the
---     end, before a replay check, or when more than 64 are waiting before a tagged condition.
---   * A tagged condition ("p") is checked in one statement against the committed log and against the accepted
---     events still waiting to be inserted, so the newest event of its context includes the earlier requests of the
---     batch without writing them first. A condition without tags compares with the head, which the loop keeps
---     current.
+--     end, or before a replay check.
+--   * Tagged conditions ("p") are checked before the loop, two statements per distinct predicate text (a flush of
+--     saves of one shape has one): one finds the newest committed event of every such request's context, the other
+--     every event of an earlier request in the batch that matches it. The loop then takes, for each request, the
+--     newest of those earlier events that was accepted, or else the committed one: the newest event of its context
+--     in the log as it stands when the request's turn comes, as version 1 found by querying after each INSERT.
+--     A condition without tags compares with the head, which the loop keeps current.
+--   * The predicate refers to its values as c.v[i], the text array column of the row c that stands for the request
+--     (see CriteriaSql.Binding.ARRAY), so that one statement can serve many requests.
 --
 -- Must run at READ COMMITTED, like version 1.
 CREATE OR REPLACE FUNCTION ${schema}."${boundary}_orisun_save_batch"(
@@ -64,6 +68,19 @@ DECLARE
     actual_tx     bigint;
     actual_gid    bigint;
     new_tx        bigint;
+    req_start     integer[];
+    c_tx          bigint[];
+    c_gid         bigint[];
+    pair_k        integer[];
+    pair_i        integer[];
+    pair_at       integer := 1;
+    groups        integer := 0;
+    grp           record;
+    got_k         integer[];
+    got_tx        bigint[];
+    got_gid       bigint[];
+    got_i         integer[];
+    checks        text;
 BEGIN
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE EXCEPTION 'saves must run at isolation level read committed, not %',
@@ -83,12 +100,70 @@ BEGIN
     ev_tx := array_fill(NULL::bigint, ARRAY[total]);
     ev_gid := array_fill(NULL::bigint, ARRAY[total]);
 
-    -- The events (1-based, ascending) whose id is stored already or repeats an earlier event of this batch.
+    -- The events (1-based, ascending) whose id is stored already or repeats an earlier event of this batch. The
+    -- stored ids are looked up with = ANY, which the unique index serves whatever the planner guesses about the
+    -- batch; a semi-join on unnest() was estimated at 100 rows and sometimes scanned the whole table.
     SELECT array_agg(r.i ORDER BY r.i) INTO seen
       FROM (SELECT u.id, u.i, row_number() OVER (PARTITION BY u.id ORDER BY u.i) AS nth
               FROM unnest(event_ids) WITH ORDINALITY AS u(id, i)) r
-     WHERE r.nth > 1
-        OR EXISTS (SELECT 1 FROM ${schema}."${boundary}_orisun_es_event" e WHERE e.event_id = r.id);
+      LEFT JOIN (SELECT e.event_id
+                   FROM ${schema}."${boundary}_orisun_es_event" e
+                  WHERE e.event_id = ANY (event_ids)) s ON s.event_id = r.id
+     WHERE r.nth > 1 OR s.event_id IS NOT NULL;
+
+    -- The tagged conditions, grouped by predicate text. c_tx/c_gid[k]: the newest committed event of request k's
+    -- context, or (-1, -1). pair_k/pair_i: every (request, earlier event of the batch) pair where the event matches
+    -- the request's context, by request, then newest event first.
+    c_tx := array_fill(NULL::bigint, ARRAY[request_count]);
+    c_gid := array_fill(NULL::bigint, ARRAY[request_count]);
+    IF request_count > 1 THEN
+        SELECT array_agg(s.start ORDER BY s.k) INTO req_start
+          FROM (SELECT h.k,
+                       (sum((h.header ->> 'n')::integer) OVER (ORDER BY h.k) - (h.header ->> 'n')::integer)::integer
+                           AS start
+                  FROM jsonb_array_elements(requests) WITH ORDINALITY AS h(header, k)) s;
+    END IF;
+    FOR grp IN
+        SELECT h.header ->> 'p' AS p,
+               jsonb_agg(jsonb_build_object('k', h.k, 'v', h.header -> 'v') ORDER BY h.k) AS rows
+          FROM jsonb_array_elements(requests) WITH ORDINALITY AS h(header, k)
+         WHERE h.header ? 'e' AND h.header ? 'p'
+         GROUP BY h.header ->> 'p'
+    LOOP
+        checks := '(SELECT (r ->> ''k'')::integer AS k,'
+               || ' ARRAY(SELECT t.value FROM jsonb_array_elements_text(r -> ''v'') WITH ORDINALITY AS t(value, ord)'
+               || ' ORDER BY t.ord) AS v FROM jsonb_array_elements($1) AS r) c';
+        EXECUTE 'SELECT array_agg(c.k ORDER BY c.k), array_agg(x.tx ORDER BY c.k), array_agg(x.gid ORDER BY c.k)'
+                || ' FROM ' || checks
+                || ' LEFT JOIN LATERAL (SELECT e.transaction_id AS tx, e.global_id AS gid'
+                || ' FROM ${schema}."${boundary}_orisun_es_event" e WHERE ' || grp.p
+                || ' ORDER BY e.transaction_id DESC, e.global_id DESC LIMIT 1) x ON true'
+           INTO got_k, got_tx, got_gid
+          USING grp.rows;
+        FOR j IN 1 .. cardinality(got_k) LOOP
+            c_tx[got_k[j]] := coalesce(got_tx[j], -1);
+            c_gid[got_k[j]] := coalesce(got_gid[j], -1);
+        END LOOP;
+        IF request_count > 1 THEN
+            EXECUTE 'SELECT array_agg(c.k ORDER BY c.k, b.i DESC), array_agg(b.i ORDER BY c.k, b.i DESC)'
+                    || ' FROM ' || checks
+                    || ' JOIN (SELECT u.event_type, u.data, u.i::integer AS i'
+                    || ' FROM unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS u(event_type, data, i)) b'
+                    || ' ON b.i <= ($4::integer[])[c.k] AND ' || grp.p
+               INTO got_k, got_i
+              USING grp.rows, event_types, ev_data, req_start;
+            IF got_k IS NOT NULL THEN
+                pair_k := coalesce(pair_k, '{}') || got_k;
+                pair_i := coalesce(pair_i, '{}') || got_i;
+                groups := groups + 1;
+            END IF;
+        END IF;
+    END LOOP;
+    IF groups > 1 THEN
+        SELECT array_agg(t.k ORDER BY t.k, t.i DESC), array_agg(t.i ORDER BY t.k, t.i DESC)
+          INTO pair_k, pair_i
+          FROM unnest(pair_k, pair_i) AS t(k, i);
+    END IF;
 
     -- One pass more than there are requests: the last one only writes what still waits.
     FOR k IN 1 .. request_count + 1 LOOP
@@ -102,7 +177,7 @@ BEGIN
             hit := seen IS NOT NULL AND seen_at <= cardinality(seen) AND seen[seen_at] <= base + n;
         END IF;
 
-        IF pending > 0 AND (k > request_count OR hit OR (pending > 64 AND req ? 'e' AND req ? 'p')) THEN
+        IF pending > 0 AND (k > request_count OR hit) THEN
             INSERT INTO ${schema}."${boundary}_orisun_es_event"
                    (transaction_id, global_id, event_id, event_type, data, metadata)
             SELECT r.tx, r.gid, r.id, r.t, r.d, r.m
@@ -160,39 +235,21 @@ BEGIN
 
         IF req ? 'e' THEN
             IF req ? 'p' THEN
-                actual_tx := NULL;
-                actual_gid := NULL;
-                IF pending = 0 THEN
-                    EXECUTE 'SELECT e.transaction_id, e.global_id FROM ${schema}."${boundary}_orisun_es_event" e'
-                            || ' WHERE ' || (req ->> 'p')
-                            || ' ORDER BY e.transaction_id DESC, e.global_id DESC LIMIT 1'
-                       INTO actual_tx, actual_gid
-                      USING ARRAY(SELECT v.value
-                                    FROM jsonb_array_elements_text(req -> 'v') WITH ORDINALITY AS v(value, ord)
-                                   ORDER BY v.ord);
-                ELSE
-                    -- The same predicate over the accepted events that wait to be inserted; they are newer than
-                    -- every committed event, so they win when one matches.
-                    EXECUTE 'SELECT c.tx, c.gid FROM ('
-                            || '(SELECT e.tx, e.gid FROM unnest($2, $3, $4, $5) AS e(tx, gid, event_type, data)'
-                            || ' WHERE e.tx IS NOT NULL AND ' || (req ->> 'p')
-                            || ' ORDER BY e.tx DESC, e.gid DESC LIMIT 1)'
-                            || ' UNION ALL '
-                            || '(SELECT e.transaction_id, e.global_id FROM ${schema}."${boundary}_orisun_es_event" e'
-                            || ' WHERE ' || (req ->> 'p')
-                            || ' ORDER BY e.transaction_id DESC, e.global_id DESC LIMIT 1)'
-                            || ') c ORDER BY c.tx DESC, c.gid DESC LIMIT 1'
-                       INTO actual_tx, actual_gid
-                      USING ARRAY(SELECT v.value
-                                    FROM jsonb_array_elements_text(req -> 'v') WITH ORDINALITY AS v(value, ord)
-                                   ORDER BY v.ord),
-                            ev_tx[pend_from + 1 : base], ev_gid[pend_from + 1 : base],
-                            event_types[pend_from + 1 : base], ev_data[pend_from + 1 : base];
-                END IF;
-                IF actual_tx IS NULL THEN
-                    actual_tx := -1;
-                    actual_gid := -1;
-                END IF;
+                actual_tx := c_tx[k];
+                actual_gid := c_gid[k];
+                WHILE pair_k IS NOT NULL AND pair_at <= cardinality(pair_k) AND pair_k[pair_at] < k LOOP
+                    pair_at := pair_at + 1;
+                END LOOP;
+                -- Accepted events of the batch are newer than every committed one, so the newest accepted match wins.
+                j := pair_at;
+                WHILE pair_k IS NOT NULL AND j <= cardinality(pair_k) AND pair_k[j] = k LOOP
+                    IF ev_tx[pair_i[j]] IS NOT NULL THEN
+                        actual_tx := ev_tx[pair_i[j]];
+                        actual_gid := ev_gid[pair_i[j]];
+                        EXIT;
+                    END IF;
+                    j := j + 1;
+                END LOOP;
             ELSE
                 -- A condition without tags covers the whole boundary: its newest event is the head.
                 actual_tx := head_tx;

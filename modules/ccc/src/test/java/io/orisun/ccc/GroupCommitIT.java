@@ -136,6 +136,31 @@ class GroupCommitIT {
     }
 
     @Test
+    void saves_of_different_condition_shapes_in_one_flush_each_see_the_earlier_saves_of_their_own_context()
+            throws Exception {
+        try (LogUnderTest db = new LogUnderTest(boundary("shapes", "public"))) {
+            List<CompletableFuture<SaveResult>> results = queueBehindTheLock(db, "shapes", List.of(
+                    ifNothingMatches("shapes", "account", "a-1", event("s-1", "Opened", "{\"account\": \"a-1\"}")),
+                    ifNothingMatches("shapes", "eventType", "Audited", event("s-2", "Audited", "{}")),
+                    ifNothingMatches("shapes", "account", "a-2", event("s-3", "Opened", "{\"account\": \"a-2\"}")),
+                    ifNothingMatches("shapes", "eventType", "Audited", event("s-4", "Audited", "{}")),
+                    ifNothingMatches("shapes", "account", "a-1", event("s-5", "Opened", "{\"account\": \"a-1\"}")),
+                    ifNothingMatches("shapes", "account", "a-3", event("s-6", "Opened", "{\"account\": \"a-3\"}"))));
+
+            assertThat(results.get(0).join().last()).isEqualTo(new Position(2, 1));
+            assertThat(results.get(1).join().last()).isEqualTo(new Position(3, 2));
+            assertThat(results.get(2).join().last()).isEqualTo(new Position(4, 3));
+            assertThat(failureOf(results.get(3))).isInstanceOfSatisfying(ConsistencyViolation.class,
+                    violation -> assertThat(violation.actual()).isEqualTo(new Position(3, 2)));
+            assertThat(failureOf(results.get(4))).isInstanceOfSatisfying(ConsistencyViolation.class,
+                    violation -> assertThat(violation.actual()).isEqualTo(new Position(2, 1)));
+            assertThat(results.get(5).join().last()).isEqualTo(new Position(5, 4));
+            assertThat(db.readAll("shapes")).extracting(Event::eventId)
+                    .containsExactly("blocker", "s-1", "s-2", "s-3", "s-6");
+        }
+    }
+
+    @Test
     void a_value_that_jsonb_cannot_hold_fails_only_its_own_save() throws Exception {
         try (LogUnderTest db = new LogUnderTest(boundary("poison", "public"))) {
             List<CompletableFuture<SaveResult>> results = queueBehindTheLock(db, "poison", List.of(
