@@ -26,11 +26,14 @@ final class CriteriaSql {
     enum Binding {
         /** JDBC {@code ?} parameters, bound in order. */
         JDBC,
-        /** Elements of the text array passed as {@code $1} to a plpgsql {@code EXECUTE ... USING}. */
+        /**
+         * Elements of the text array column {@code v} of the row {@code c} that the save function joins with the
+         * events, one row per conditional save; see V2__set_based_save.sql.
+         */
         ARRAY;
 
         String placeholder(int oneBasedIndex) {
-            return this == JDBC ? "?" : "$1[" + oneBasedIndex + "]";
+            return this == JDBC ? "?" : "c.v[" + oneBasedIndex + "]";
         }
     }
 

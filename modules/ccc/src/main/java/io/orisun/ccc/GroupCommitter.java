@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
- * The writer of one boundary. Callers queue their saves; one flusher, a virtual thread, takes everything queued
+ * The writer of one boundary. Callers queue their saves; one flusher, a platform thread, takes everything queued
  * (up to the batch limits, in arrival order) and commits it with one call of the boundary's save function: one
  * round trip, one transaction, one WAL flush for the whole group.
  *
@@ -60,7 +60,10 @@ final class GroupCommitter implements AutoCloseable {
         this.writes = writes;
         this.settings = settings;
         this.saveSql = SaveStatements.saveBatch(tables);
-        this.flusher = Thread.ofVirtual().name("orisun-commit-" + tables.boundary()).start(this::run);
+        // A platform thread, not a virtual one: the flusher is the one thread every save of the boundary waits for,
+        // so it must not queue for a carrier behind the request handlers it serves, and its blocking socket read
+        // of the database's reply should return to it directly rather than through the poller and the scheduler.
+        this.flusher = Thread.ofPlatform().daemon().name("orisun-commit-" + tables.boundary()).start(this::run);
     }
 
     /**

@@ -53,7 +53,7 @@ class ConcurrencyIT {
     @BeforeAll
     static void start() {
         db = new LogUnderTest(boundary("race", "public"), boundary("ledger", "public"), boundary("ordered", "public"),
-                boundary("prefix", "public"));
+                boundary("prefix", "public"), boundary("mixed", "public"));
         nodes = List.of(db.log, db.anotherNode());
     }
 
@@ -97,6 +97,73 @@ class ConcurrencyIT {
                 .allSatisfy(loser -> assertThat(loser.actual()).isEqualTo(winners.getFirst().last()));
         assertThat(db.log.count("race")).isEqualTo(1);
         assertThat(db.readAll("race")).hasSize(1);
+    }
+
+    @Test
+    void sixty_four_writers_see_no_false_conflict_on_disjoint_contexts_and_lose_no_conflict_on_shared_ones()
+            throws Exception {
+        int writers = 64;
+        int rounds = 15;
+        int shared = 4;
+        CyclicBarrier start = new CyclicBarrier(writers);
+        AtomicInteger falseConflicts = new AtomicInteger();
+        AtomicInteger sharedAccepted = new AtomicInteger();
+        AtomicInteger sharedConflicts = new AtomicInteger();
+        List<Future<?>> work = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                PgEventLog node = node(w);
+                work.add(executor.submit(() -> {
+                    start.await();
+                    // Even writers chain saves on a context of their own: each one expects the previous one.
+                    // Odd writers race on a few shared contexts, expecting the newest event they read.
+                    Position own = Position.NONE;
+                    for (int round = 0; round < rounds; round++) {
+                        String context = writer % 2 == 0 ? "own-" + writer : "shared-" + (round + writer) % shared;
+                        Query query = Query.of(Criterion.of(Tag.of("ctx", context)));
+                        Position expected = writer % 2 == 0 ? own
+                                : node.latest("mixed", query.criteria()).contextPosition();
+                        String data = "{\"ctx\": \"" + context + "\", \"after\": " + expected.globalId() + "}";
+                        SaveRequest save = new SaveRequest("mixed", AppendCondition.contextAt(query, expected),
+                                List.of(event("m-" + writer + "-" + round, "T", data)));
+                        try {
+                            SaveResult result = node.save(save);
+                            if (writer % 2 == 0) {
+                                own = result.last();
+                            } else {
+                                sharedAccepted.incrementAndGet();
+                            }
+                        } catch (ConsistencyViolation e) {
+                            if (writer % 2 == 0) {
+                                falseConflicts.incrementAndGet();
+                                own = e.actual();
+                            } else {
+                                sharedConflicts.incrementAndGet();
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+        for (Future<?> future : work) {
+            future.get();
+        }
+
+        assertThat(falseConflicts).as("conflicts on contexts with a single writer").hasValue(0);
+        for (int c = 0; c < shared; c++) {
+            // Every accepted save on a shared context was made against the event just before it in that context.
+            List<Event> events = db.readAll("mixed", Query.of(Criterion.of(Tag.of("ctx", "shared-" + c))));
+            long previous = -1;
+            for (Event event : events) {
+                assertThat(JSON.readTree(event.data()).get("after").asLong()).as("event %s", event.eventId())
+                        .isEqualTo(previous);
+                previous = event.position().globalId();
+            }
+        }
+        assertThat(sharedAccepted.get() + sharedConflicts.get()).isEqualTo(writers / 2 * rounds);
+        assertThat(db.log.count("mixed")).isEqualTo(writers / 2 * rounds + sharedAccepted.get());
     }
 
     @Test

@@ -24,7 +24,7 @@ class CriteriaSqlTest {
         assertThat(jdbc.sql()).isEqualTo("((data->>'customer' = ? AND data->>'region' = ?) OR (event_type = ?))");
         assertThat(jdbc.values()).containsExactly("c1", "north", "Refunded");
         assertThat(array.sql())
-                .isEqualTo("((data->>'customer' = $1[1] AND data->>'region' = $1[2]) OR (event_type = $1[3]))");
+                .isEqualTo("((data->>'customer' = c.v[1] AND data->>'region' = c.v[2]) OR (event_type = c.v[3]))");
         assertThat(array.values()).isEqualTo(jdbc.values());
     }
 

@@ -103,6 +103,64 @@ class GroupCommitIT {
     }
 
     @Test
+    void a_long_flush_judges_every_save_against_the_earlier_ones_whether_or_not_they_are_written_yet()
+            throws Exception {
+        try (LogUnderTest db = new LogUnderTest(boundary("long", "public"))) {
+            // 250 saves over 100 contexts: each context's first save is accepted, its later ones conflict with it.
+            // More than 64 accepted events wait at some point, so the flush writes them in more than one INSERT.
+            List<SaveRequest> requests = new ArrayList<>();
+            for (int i = 0; i < 250; i++) {
+                String context = "c-" + (i % 100);
+                requests.add(ifNothingMatches("long", "ctx", context,
+                        event("e-" + i, "T", "{\"ctx\": \"" + context + "\"}")));
+            }
+            // A rejected save's id, saved again: it is new, so it is accepted.
+            requests.add(unconditional("long", event("e-160", "T", "{\"ctx\": \"other\"}")));
+            List<CompletableFuture<SaveResult>> results = queueBehindTheLock(db, "long", requests);
+
+            for (int i = 0; i < 100; i++) {
+                assertThat(results.get(i).join().last()).as("save %d", i).isEqualTo(new Position(i + 2, i + 1));
+            }
+            for (int i = 100; i < 250; i++) {
+                int winner = i % 100;
+                assertThat(failureOf(results.get(i))).as("save %d", i).isInstanceOfSatisfying(
+                        ConsistencyViolation.class,
+                        violation -> assertThat(violation.actual()).isEqualTo(new Position(winner + 2, winner + 1)));
+            }
+            assertThat(results.get(250).join().last()).isEqualTo(new Position(102, 101));
+            assertThat(db.readAll("long")).extracting(Event::position)
+                    .extracting(Position::globalId).containsExactlyElementsOf(
+                            IntStream.rangeClosed(0, 101).mapToObj(Long::valueOf).toList());
+            assertThat(db.log.count("long")).isEqualTo(102);
+        }
+    }
+
+    @Test
+    void saves_of_different_condition_shapes_in_one_flush_each_see_the_earlier_saves_of_their_own_context()
+            throws Exception {
+        try (LogUnderTest db = new LogUnderTest(boundary("shapes", "public"))) {
+            List<CompletableFuture<SaveResult>> results = queueBehindTheLock(db, "shapes", List.of(
+                    ifNothingMatches("shapes", "account", "a-1", event("s-1", "Opened", "{\"account\": \"a-1\"}")),
+                    ifNothingMatches("shapes", "eventType", "Audited", event("s-2", "Audited", "{}")),
+                    ifNothingMatches("shapes", "account", "a-2", event("s-3", "Opened", "{\"account\": \"a-2\"}")),
+                    ifNothingMatches("shapes", "eventType", "Audited", event("s-4", "Audited", "{}")),
+                    ifNothingMatches("shapes", "account", "a-1", event("s-5", "Opened", "{\"account\": \"a-1\"}")),
+                    ifNothingMatches("shapes", "account", "a-3", event("s-6", "Opened", "{\"account\": \"a-3\"}"))));
+
+            assertThat(results.get(0).join().last()).isEqualTo(new Position(2, 1));
+            assertThat(results.get(1).join().last()).isEqualTo(new Position(3, 2));
+            assertThat(results.get(2).join().last()).isEqualTo(new Position(4, 3));
+            assertThat(failureOf(results.get(3))).isInstanceOfSatisfying(ConsistencyViolation.class,
+                    violation -> assertThat(violation.actual()).isEqualTo(new Position(3, 2)));
+            assertThat(failureOf(results.get(4))).isInstanceOfSatisfying(ConsistencyViolation.class,
+                    violation -> assertThat(violation.actual()).isEqualTo(new Position(2, 1)));
+            assertThat(results.get(5).join().last()).isEqualTo(new Position(5, 4));
+            assertThat(db.readAll("shapes")).extracting(Event::eventId)
+                    .containsExactly("blocker", "s-1", "s-2", "s-3", "s-6");
+        }
+    }
+
+    @Test
     void a_value_that_jsonb_cannot_hold_fails_only_its_own_save() throws Exception {
         try (LogUnderTest db = new LogUnderTest(boundary("poison", "public"))) {
             List<CompletableFuture<SaveResult>> results = queueBehindTheLock(db, "poison", List.of(
