@@ -27,7 +27,8 @@ import javax.sql.DataSource;
  *
  * <p>Lost connections to the server (a restart, a network failure, an expired token) and failures of the database
  * are retried with jittered backoff, forever, until {@link #close()}. An exception from the handler stops the
- * consumer: {@link #failure()} reports it and the event stays unapplied.
+ * consumer: {@link #failure()} reports it and the event stays unapplied. So does a refusal that retrying cannot
+ * fix: an unknown boundary, an invalid query, a missing role or wrong credentials.
  */
 public final class DurableConsumer implements AutoCloseable {
 
@@ -74,7 +75,7 @@ public final class DurableConsumer implements AutoCloseable {
         return applied.get();
     }
 
-    /** The handler's exception that stopped this consumer, if any. */
+    /** What stopped this consumer: the handler's exception or the server's refusal, if any. */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure.get());
     }
@@ -124,9 +125,16 @@ public final class DurableConsumer implements AutoCloseable {
                     if (closed) {
                         return;
                     }
-                    if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
+                    Status.Code code = e.getStatus().getCode();
+                    if (!retriable(code, client.auth().token())) {
+                        failure.set(Wire.failure(e));
+                        LOG.log(System.Logger.Level.ERROR, "consumer " + name + " of boundary " + boundary
+                                + " stopped: the server refused its subscription (" + e.getStatus() + ")");
+                        return;
+                    }
+                    if (code == Status.Code.UNAUTHENTICATED) {
                         client.auth().token().ifPresent(client.auth()::forget);
-                    } else if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                    } else if (code == Status.Code.UNAVAILABLE) {
                         client.reconnect();
                     }
                     LOG.log(System.Logger.Level.INFO, "consumer " + name + " of boundary " + boundary
@@ -147,6 +155,18 @@ public final class DurableConsumer implements AutoCloseable {
         } finally {
             stopped.countDown();
         }
+    }
+
+    /**
+     * Whether a subscription that ended with {@code code} is worth retrying: not when the request itself is wrong
+     * (unknown boundary, bad query, missing role), nor when Basic credentials (no token held) were refused.
+     */
+    static boolean retriable(Status.Code code, Optional<String> token) {
+        return switch (code) {
+            case INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, FAILED_PRECONDITION, UNIMPLEMENTED -> false;
+            case UNAUTHENTICATED -> token.isPresent();
+            default -> true;
+        };
     }
 
     /** Creates the checkpoint table and row when missing; the stored checkpoint. */
@@ -197,10 +217,16 @@ public final class DurableConsumer implements AutoCloseable {
             Iterator<io.orisun.proto.Event> events = stub.catchUpSubscribeToEvents(request);
             LOG.log(System.Logger.Level.INFO, "consumer " + name + " of boundary " + boundary + " subscribing after "
                     + after);
-            try (Connection connection = dataSource.getConnection()) {
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement lock = connection.prepareStatement(CheckpointSql.LOCK);
+                 PreparedStatement advance = connection.prepareStatement(CheckpointSql.ADVANCE)) {
                 connection.setAutoCommit(false);
+                lock.setString(1, boundary);
+                lock.setString(2, name);
+                advance.setString(3, boundary);
+                advance.setString(4, name);
                 while (!closed && events.hasNext()) {
-                    if (apply(connection, Wire.event(events.next()))) {
+                    if (apply(connection, lock, advance, Wire.event(events.next()))) {
                         progressed = true;
                     }
                 }
@@ -213,16 +239,13 @@ public final class DurableConsumer implements AutoCloseable {
     }
 
     /** Applies {@code event} with the checkpoint in one transaction, unless it is at or before the checkpoint. */
-    private boolean apply(Connection connection, Event event) throws SQLException {
+    private boolean apply(Connection connection, PreparedStatement lock, PreparedStatement advance, Event event)
+            throws SQLException {
         try {
             Position stored;
-            try (PreparedStatement lock = connection.prepareStatement(CheckpointSql.LOCK)) {
-                lock.setString(1, boundary);
-                lock.setString(2, name);
-                try (ResultSet row = lock.executeQuery()) {
-                    row.next();
-                    stored = new Position(row.getLong(1), row.getLong(2));
-                }
+            try (ResultSet row = lock.executeQuery()) {
+                row.next();
+                stored = new Position(row.getLong(1), row.getLong(2));
             }
             if (event.position().compareTo(stored) <= 0) {
                 connection.rollback();
@@ -235,13 +258,9 @@ public final class DurableConsumer implements AutoCloseable {
                 connection.rollback();
                 throw new HandlerFailure(event.position(), e);
             }
-            try (PreparedStatement advance = connection.prepareStatement(CheckpointSql.ADVANCE)) {
-                advance.setLong(1, event.position().transactionId());
-                advance.setLong(2, event.position().globalId());
-                advance.setString(3, boundary);
-                advance.setString(4, name);
-                advance.executeUpdate();
-            }
+            advance.setLong(1, event.position().transactionId());
+            advance.setLong(2, event.position().globalId());
+            advance.executeUpdate();
             connection.commit();
             checkpoint.set(event.position());
             applied.incrementAndGet();

@@ -2,8 +2,8 @@ package io.orisun.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orisun.testsupport.PostgresFixture;
 import com.zaxxer.hikari.HikariDataSource;
+import io.orisun.testsupport.PostgresFixture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,10 +11,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,8 +130,10 @@ class DurableConsumerIT {
         try (ClientTestServer sibling = server.sibling();
              OrisunClient other = OrisunClient.builder().target("127.0.0.1", sibling.port())
                      .credentials("admin", "changeit").build()) {
-            DurableConsumer first = client.consume(BOUNDARY, "projection-" + kind, query, projectionDb, DurableConsumerIT::project);
-            DurableConsumer second = other.consume(BOUNDARY, "projection-" + kind, query, projectionDb, DurableConsumerIT::project);
+            DurableConsumer first = client.consume(BOUNDARY, "projection-" + kind, query, projectionDb,
+                    DurableConsumerIT::project);
+            DurableConsumer second = other.consume(BOUNDARY, "projection-" + kind, query, projectionDb,
+                    DurableConsumerIT::project);
             append(kind, 0, 100);
             List<Position> written = logged(kind);
             await(() -> first.checkpoint().equals(written.getLast()) && second.checkpoint().equals(written.getLast()),
@@ -147,8 +151,8 @@ class DurableConsumerIT {
             statement.execute("CREATE TABLE orders (order_id text PRIMARY KEY, amount int NOT NULL)");
         }
         client.append(BOUNDARY, List.of(
-                EventToSave.of("order-1001", "OrderPlaced", "{\"order_id\": \"1001\", \"username\": \"alice\", \"amount\": 250}"),
-                EventToSave.of("order-1002", "OrderPlaced", "{\"order_id\": \"1002\", \"username\": \"alice\", \"amount\": 40}")));
+                EventToSave.of("order-1001", "OrderPlaced", "{\"order_id\": \"1001\", \"amount\": 250}"),
+                EventToSave.of("order-1002", "OrderPlaced", "{\"order_id\": \"1002\", \"amount\": 40}")));
         try (DurableConsumer orders = io.orisun.client.example.OrderProjection.start(client, projectionDb)) {
             await(() -> orders.applied() == 2, "both orders were projected");
         }
@@ -158,10 +162,20 @@ class DurableConsumerIT {
             await(() -> again.applied() == 1, "the restarted projection applied only the new order");
         }
         try (Connection connection = projectionDb.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT string_agg(order_id || '=' || amount, ',' ORDER BY order_id) FROM orders")) {
+             ResultSet rows = statement.executeQuery(
+                     "SELECT string_agg(order_id || '=' || amount, ',' ORDER BY order_id) FROM orders")) {
             rows.next();
             assertThat(rows.getString(1)).isEqualTo("1001=250,1002=40,1003=5");
         }
+    }
+
+    @Test
+    void a_consumer_of_an_unknown_boundary_stops_with_the_servers_refusal() throws Exception {
+        DurableConsumer consumer = client.consume("no_such_boundary", "projection-nowhere", Query.all(), projectionDb,
+                DurableConsumerIT::project);
+        assertThat(consumer.awaitStop(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(consumer.failure()).get().isInstanceOfSatisfying(OrisunClientException.class,
+                e -> assertThat(e.code()).isIn(io.grpc.Status.Code.NOT_FOUND, io.grpc.Status.Code.INVALID_ARGUMENT));
     }
 
     private static void project(Event event, Connection connection) throws SQLException {
@@ -214,7 +228,8 @@ class DurableConsumerIT {
     private static Position checkpointOf(String name) throws SQLException {
         try (Connection connection = projectionDb.getConnection();
              PreparedStatement read = connection.prepareStatement(
-                     "SELECT transaction_id, global_id FROM orisun_consumer_checkpoint WHERE boundary = ? AND consumer_name = ?")) {
+                     "SELECT transaction_id, global_id FROM orisun_consumer_checkpoint"
+                             + " WHERE boundary = ? AND consumer_name = ?")) {
             read.setString(1, BOUNDARY);
             read.setString(2, name);
             try (ResultSet row = read.executeQuery()) {
@@ -228,10 +243,11 @@ class DurableConsumerIT {
         long giveUp = System.nanoTime() + PATIENCE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - giveUp > 0) {
+                // Where the consumers are, for the failure report.
                 Thread.getAllStackTraces().forEach((thread, stack) -> {
                     if (thread.getName().startsWith("orisun-consumer")) {
-                        System.err.println(thread + "\n  " + java.util.Arrays.stream(stack).map(String::valueOf)
-                                .collect(java.util.stream.Collectors.joining("\n  ")));
+                        System.err.println(thread + "\n  " + Arrays.stream(stack).map(String::valueOf)
+                                .collect(Collectors.joining("\n  ")));
                     }
                 });
                 throw new AssertionError("timed out waiting until " + what);

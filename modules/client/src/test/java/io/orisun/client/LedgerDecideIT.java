@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
@@ -82,7 +84,11 @@ class LedgerDecideIT {
             }
         }
 
-        List<Event> log = client.read(MoneyTransfer.BOUNDARY, Query.all());
+        String[] accounts = new String[ACCOUNTS];
+        for (int a = 0; a < ACCOUNTS; a++) {
+            accounts[a] = "acc-" + a;
+        }
+        List<Event> log = client.read(MoneyTransfer.BOUNDARY, MoneyTransfer.accounts(accounts));
         Map<String, Long> balances = new HashMap<>();
         Map<String, Long> debits = new HashMap<>();
         Map<String, Long> credits = new HashMap<>();
@@ -113,5 +119,92 @@ class LedgerDecideIT {
                 .isEqualTo(reportedRecorded);
         assertThat(reportedRecorded.size() + refused.get()).isEqualTo(THREADS * TRANSFERS_PER_THREAD);
         assertThat(reportedRecorded).as("the workload moved money").isNotEmpty();
+    }
+
+    /** Deposits of {@code amount} decided over a folded balance, counting the events folded. */
+    private static StatefulDecider<Long> deposit(String account, long amount, AtomicInteger folded) {
+        return new StatefulDecider<>() {
+            @Override
+            public Long initial() {
+                return 0L;
+            }
+
+            @Override
+            public Long evolve(Long balance, Event event) {
+                folded.incrementAndGet();
+                return balance + event.decode(MoneyTransfer.JSON).amount();
+            }
+
+            @Override
+            public List<EventToSave> decide(Long balance, Position position) {
+                return List.of(EventToSave.encode(UUID.randomUUID().toString(), "MoneyCredited",
+                        new MoneyTransfer.Entry(account, amount, null), MoneyTransfer.JSON));
+            }
+        };
+    }
+
+    private static SnapshotStore<Long> inMemory(Map<Query, Snapshot<Long>> store) {
+        return new SnapshotStore<>() {
+            @Override
+            public Optional<Snapshot<Long>> load(Query query) {
+                return Optional.ofNullable(store.get(query));
+            }
+
+            @Override
+            public void save(Query query, Snapshot<Long> snapshot) {
+                store.merge(query, snapshot, (old, fresh) -> fresh.position().compareTo(old.position()) > 0 ? fresh : old);
+            }
+        };
+    }
+
+    @Test
+    void decide_with_a_snapshot_store_folds_only_the_events_after_the_snapshot_and_still_sees_other_writers() {
+        String account = "snap-" + System.nanoTime();
+        Query context = MoneyTransfer.accounts(account);
+        Map<Query, Snapshot<Long>> store = new ConcurrentHashMap<>();
+        AtomicInteger folded = new AtomicInteger();
+        for (int i = 0; i < 5; i++) {
+            client.decide(MoneyTransfer.BOUNDARY, context, deposit(account, 10, folded), inMemory(store));
+        }
+        assertThat(folded.get()).as("each decision folds only the deposit made since the previous snapshot").isEqualTo(4);
+        assertThat(store.get(context).state()).isEqualTo(40);
+
+        client.append(MoneyTransfer.BOUNDARY, List.of(EventToSave.encode("other-" + account, "MoneyCredited",
+                new MoneyTransfer.Entry(account, 100, null), MoneyTransfer.JSON)));
+        DecideResult result = client.decide(MoneyTransfer.BOUNDARY, context, deposit(account, 1, folded), inMemory(store));
+        assertThat(result.recorded()).hasSize(1);
+        assertThat(store.get(context).state()).as("the snapshot covers the other writer's event").isEqualTo(150);
+        assertThat(MoneyTransfer.balance(client.read(MoneyTransfer.BOUNDARY, context), account)).isEqualTo(151);
+    }
+
+    @Test
+    void concurrent_decisions_over_shared_snapshots_lose_no_deposit() throws Exception {
+        String account = "snap-race-" + System.nanoTime();
+        Query context = MoneyTransfer.accounts(account);
+        Map<Query, Snapshot<Long>> store = new ConcurrentHashMap<>();
+        int threads = 8;
+        int depositsPerThread = 5;
+        CyclicBarrier barrier = new CyclicBarrier(threads);
+        AtomicInteger retried = new AtomicInteger();
+        List<Future<?>> workers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                workers.add(pool.submit(() -> {
+                    barrier.await();
+                    for (int i = 0; i < depositsPerThread; i++) {
+                        DecideResult result = client.decide(MoneyTransfer.BOUNDARY, context,
+                                deposit(account, 1, new AtomicInteger()), inMemory(store));
+                        retried.addAndGet(result.attempts() - 1);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+        }
+        assertThat(MoneyTransfer.balance(client.read(MoneyTransfer.BOUNDARY, context), account))
+                .as("every deposit recorded once (%d retries after conflicts)", retried.get())
+                .isEqualTo(threads * depositsPerThread);
     }
 }

@@ -29,4 +29,17 @@ class WireTest {
         assertThat(Wire.saveFailure(Status.ALREADY_EXISTS.withDescription("subscriber taken").asRuntimeException()))
                 .as("an ALREADY_EXISTS without positions is no conflict").isExactlyInstanceOf(OrisunClientException.class);
     }
+
+    @Test
+    void a_consumer_retries_lost_subscriptions_but_not_refusals_that_retrying_cannot_fix() {
+        assertThat(DurableConsumer.retriable(Status.Code.UNAVAILABLE, java.util.Optional.empty())).isTrue();
+        assertThat(DurableConsumer.retriable(Status.Code.ALREADY_EXISTS, java.util.Optional.empty()))
+                .as("the subscriber name is still taken on the server").isTrue();
+        assertThat(DurableConsumer.retriable(Status.Code.UNAUTHENTICATED, java.util.Optional.of("token")))
+                .as("a refused token: log in again").isTrue();
+        assertThat(DurableConsumer.retriable(Status.Code.UNAUTHENTICATED, java.util.Optional.empty()))
+                .as("refused Basic credentials").isFalse();
+        assertThat(DurableConsumer.retriable(Status.Code.NOT_FOUND, java.util.Optional.empty())).isFalse();
+        assertThat(DurableConsumer.retriable(Status.Code.PERMISSION_DENIED, java.util.Optional.empty())).isFalse();
+    }
 }

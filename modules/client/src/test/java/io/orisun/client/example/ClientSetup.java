@@ -14,7 +14,7 @@ public final class ClientSetup {
         OrisunClient client = OrisunClient.builder()
                 .targets("orisun-1.example.com:5005", "orisun-2.example.com:5005")  // round robin over both
                 .credentials("billing", "s3cret-pw")
-                .tls(Path.of("ca.pem"))                                             // optional; mTLS: .clientCertificate(cert, key)
+                .tls(Path.of("ca.pem"))                                             // optional; mTLS: add .clientCertificate(...)
                 .deadline(Duration.ofSeconds(10))                                   // per unary call, default 30 s
                 .build();
         return client;
