@@ -57,6 +57,8 @@ class OrisunConfigTest {
         assertThat(pooled.postgres().directPort()).as("the direct port defaults to the main one").isEqualTo(5434);
         assertThat(pooled.postgres().separateDirectEndpoint()).isTrue();
         assertThat(pooled.warnings()).isEmpty();
+        assertThat(pooled.summary()).contains("behind a transaction-mode pooler, prepare threshold 0")
+                .contains("PG direct   postgres:5434 for migrations");
 
         OrisunConfig explicit = config("ORISUN_PG_HOST", "pgbouncer", "ORISUN_PG_POOL_MODE", "transaction",
                 "ORISUN_PG_DIRECT_PORT", "5432", "ORISUN_PG_PREPARE_THRESHOLD", "3");
