@@ -85,13 +85,15 @@ final class LogObservation implements LogObserver {
                     .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024).register(registry);
             flushDuration = Timer.builder("orisun.flush.duration")
                     .description("Time of one group commit, from taking the batch to answering it")
-                    .tag("boundary", boundary).publishPercentileHistogram().register(registry);
+                    .tag("boundary", boundary).publishPercentileHistogram()
+                .minimumExpectedValue(NodeMetrics.MIN_LATENCY).maximumExpectedValue(NodeMetrics.MAX_LATENCY).register(registry);
             published = Counter.builder("orisun.published.events")
                     .description("Events JetStream acknowledged from the publisher").tag("boundary", boundary)
                     .register(registry);
             publishDuration = Timer.builder("orisun.publish.duration")
                     .description("Time to publish one batch to JetStream and collect its acknowledgements")
-                    .tag("boundary", boundary).publishPercentileHistogram().register(registry);
+                    .tag("boundary", boundary).publishPercentileHistogram()
+                .minimumExpectedValue(NodeMetrics.MIN_LATENCY).maximumExpectedValue(NodeMetrics.MAX_LATENCY).register(registry);
             publishErrors = Counter.builder("orisun.publish.errors")
                     .description("Failed attempts to publish to JetStream (each is retried from the checkpoint)")
                     .tag("boundary", boundary).register(registry);

@@ -29,6 +29,7 @@ final class LogSetup {
         console.setFormatter(logging.format() == LoggingConfig.Format.JSON ? new JsonFormatter() : new TextFormatter());
         root.addHandler(console);
         root.setLevel(level);
+        ShutdownSafeLogManager.configured();
         // Third-party libraries are chatty at INFO; keep them at WARNING unless debugging.
         if (level.intValue() > Level.FINE.intValue()) {
             Logger.getLogger("io.helidon").setLevel(Level.WARNING);

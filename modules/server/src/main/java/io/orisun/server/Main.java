@@ -29,6 +29,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
+        }
         List<String> arguments = List.of(args);
         if (arguments.contains("--version")) {
             System.out.println(version());

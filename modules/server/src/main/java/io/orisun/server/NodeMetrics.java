@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +22,10 @@ import java.util.List;
  * notification listeners.
  */
 final class NodeMetrics implements AutoCloseable {
+
+    /** The range of the latency histograms' buckets: below and above it, only the first and the last bucket count. */
+    static final Duration MIN_LATENCY = Duration.ofNanos(100_000);
+    static final Duration MAX_LATENCY = Duration.ofSeconds(60);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<AutoCloseable> binders = new ArrayList<>();

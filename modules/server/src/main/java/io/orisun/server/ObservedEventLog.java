@@ -192,7 +192,8 @@ final class ObservedEventLog implements EventLog {
                     .tag("boundary", boundary).register(registry);
             this.saveTimer = Timer.builder("orisun.save.duration")
                     .description("Time from a save's arrival to its commit or rejection, group-commit wait included")
-                    .tag("boundary", boundary).publishPercentileHistogram().register(registry);
+                    .tag("boundary", boundary).publishPercentileHistogram()
+                .minimumExpectedValue(NodeMetrics.MIN_LATENCY).maximumExpectedValue(NodeMetrics.MAX_LATENCY).register(registry);
         }
 
         private Counter saves(String outcome) {

@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param enabled     whether traces are exported; off by default, because an exporter without a collector fails
  *                    on every batch
- * @param endpoint    the collector's OTLP/HTTP endpoint, for example {@code localhost:4318} or {@code http://collector:4318/v1/traces}
+ * @param endpoint    the collector's OTLP/HTTP endpoint, for example {@code localhost:4318} or
+ *                    {@code http://collector:4318/v1/traces}
  * @param serviceName the service name attached to exported traces
  */
 public record OtelConfig(boolean enabled, String endpoint, String serviceName) {

@@ -114,6 +114,7 @@ final class RpcObservation implements ServerInterceptor {
                 .tag("method", method)
                 .tag("status", code.name())
                 .publishPercentileHistogram()
+                .minimumExpectedValue(NodeMetrics.MIN_LATENCY).maximumExpectedValue(NodeMetrics.MAX_LATENCY)
                 .register(registry)
                 .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         span.setAttribute("rpc.grpc.status_code", code.value());

@@ -9,13 +9,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
 /**
  * A real Orisun-J node in a child JVM ({@link Main} on the test class path), so that a test can kill it with
- * SIGKILL: no shutdown hook runs, no lease is released politely, no batch is finished.
+ * SIGKILL (no shutdown hook runs, no lease is released politely, no batch is finished) or stop it with SIGTERM.
  */
 final class ChildNode implements AutoCloseable {
 
@@ -96,6 +97,15 @@ final class ChildNode implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("the child node did not die");
         }
+    }
+
+    /** Sends SIGTERM and answers the exit code once the node is gone. */
+    int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the child node did not stop within " + timeout + " of SIGTERM");
+        }
+        return process.exitValue();
     }
 
     /** The node's output so far, for failure messages. */

@@ -115,7 +115,8 @@ class DashboardIT {
         assertThat(wrong.setCookie()).isEmpty();
         Answer page = send("GET", "/dashboard", Optional.empty(), Optional.empty());
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("<form id=\"login\"").as("nothing loaded from elsewhere").doesNotContain("<script src", "<link", "@import");
+        assertThat(page.body()).contains("<form id=\"login\"").as("nothing loaded from elsewhere")
+                .doesNotContain("<script src", "<link", "@import");
     }
 
     @Test
