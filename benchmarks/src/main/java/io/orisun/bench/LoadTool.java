@@ -122,7 +122,8 @@ public final class LoadTool {
                         if (row.isPresent()) {
                             rows.add(row.get());
                             idle |= row.get().totals().requests() == 0;
-                        } else if (scenario.kind() == Scenario.Kind.SUBSCRIBE_LATENCY) {
+                        } else if (scenario.kind() == Scenario.Kind.SUBSCRIBE_LATENCY
+                                || scenario.kind() == Scenario.Kind.CATCH_UP_REPLAY) {
                             break;
                         }
                     }
@@ -169,6 +170,17 @@ public final class LoadTool {
                 yield Optional.of(ResultRow.of(scenario, clients, totals));
             }
             case SUBSCRIBE_LATENCY -> SubscribeLatency.run(server, options, payload, runId, clients);
+            case CATCH_UP_REPLAY -> {
+                long head = headGlobalId(server, options.boundary());
+                if (head < ReplayClient.CHUNK) {
+                    System.err.println(scenario.name() + " skipped: it needs at least " + ReplayClient.CHUNK
+                            + " events in the boundary; prepopulate with --prepopulate-events");
+                    yield Optional.empty();
+                }
+                Tally.Totals totals = ClosedLoop.run(label, clients, options.warmup(), options.duration(),
+                        client -> new ReplayClient(server, options.boundary(), runId, clients, client, head));
+                yield Optional.of(ResultRow.of(scenario, clients, totals));
+            }
         };
     }
 
@@ -240,6 +252,12 @@ public final class LoadTool {
     }
 
     /** The newest event's transaction id, or -1 for an empty boundary. */
+    private static long headGlobalId(ServerConnection server, String boundary) {
+        GetEventsResponse newest = server.eventStore().getEvents(GetEventsRequest.newBuilder()
+                .setBoundary(boundary).setDirection(Direction.DESC).setCount(1).build());
+        return newest.getEventsCount() == 0 ? -1 : newest.getEvents(0).getPosition().getGlobalId();
+    }
+
     private static long headTransactionId(ServerConnection server, String boundary) {
         GetEventsResponse newest = server.eventStore().getEvents(GetEventsRequest.newBuilder()
                 .setBoundary(boundary).setDirection(Direction.DESC).setCount(1).build());
