@@ -118,7 +118,16 @@ public final class LoadTool {
                 Baselines baselines = new Baselines(baseline, options);
                 for (Scenario scenario : options.scenarios()) {
                     for (int clients : options.concurrency()) {
-                        Optional<ResultRow> row = runOne(server, options, payload, runId, scenario, clients, baselines);
+                        Optional<ResultRow> row;
+                        try {
+                            row = runOne(server, options, payload, runId, scenario, clients, baselines);
+                        } catch (StatusRuntimeException e) {
+                            // A call outside the measured clients failed (the connection was lost, say): this run
+                            // has no row, the others still run, and the exit status says that one failed.
+                            System.err.println(scenario.name() + " x" + clients + " failed: " + e.getStatus());
+                            idle = true;
+                            continue;
+                        }
                         if (row.isPresent()) {
                             rows.add(row.get());
                             idle |= row.get().totals().requests() == 0;
