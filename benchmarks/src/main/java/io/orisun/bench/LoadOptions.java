@@ -39,7 +39,7 @@ record LoadOptions(
               --boundary NAME            the boundary to load (orisun_test_1)
               --scenarios LIST           comma-separated, from: write-conditional-{1,10,100},
                                          write-unconditional-{1,10,100,1000}, read-conditional, read-unconditional,
-                                         subscribe-latency (all of them)
+                                         subscribe-latency, catch-up-replay (all of them)
               --concurrency LIST         concurrent clients, one run per value (1,4,16,64,256)
               --duration D --warmup D    measured time and unmeasured warm-up per run, e.g. 10s, 500ms (10s, 3s)
               --prepopulate-events N     unconditional events written before the runs, for the reads (0)

@@ -118,11 +118,21 @@ public final class LoadTool {
                 Baselines baselines = new Baselines(baseline, options);
                 for (Scenario scenario : options.scenarios()) {
                     for (int clients : options.concurrency()) {
-                        Optional<ResultRow> row = runOne(server, options, payload, runId, scenario, clients, baselines);
+                        Optional<ResultRow> row;
+                        try {
+                            row = runOne(server, options, payload, runId, scenario, clients, baselines);
+                        } catch (StatusRuntimeException e) {
+                            // A call outside the measured clients failed (the connection was lost, say): this run
+                            // has no row, the others still run, and the exit status says that one failed.
+                            System.err.println(scenario.name() + " x" + clients + " failed: " + e.getStatus());
+                            idle = true;
+                            continue;
+                        }
                         if (row.isPresent()) {
                             rows.add(row.get());
                             idle |= row.get().totals().requests() == 0;
-                        } else if (scenario.kind() == Scenario.Kind.SUBSCRIBE_LATENCY) {
+                        } else if (scenario.kind() == Scenario.Kind.SUBSCRIBE_LATENCY
+                                || scenario.kind() == Scenario.Kind.CATCH_UP_REPLAY) {
                             break;
                         }
                     }
@@ -169,6 +179,17 @@ public final class LoadTool {
                 yield Optional.of(ResultRow.of(scenario, clients, totals));
             }
             case SUBSCRIBE_LATENCY -> SubscribeLatency.run(server, options, payload, runId, clients);
+            case CATCH_UP_REPLAY -> {
+                long head = headGlobalId(server, options.boundary());
+                if (head < ReplayClient.CHUNK) {
+                    System.err.println(scenario.name() + " skipped: it needs at least " + ReplayClient.CHUNK
+                            + " events in the boundary; prepopulate with --prepopulate-events");
+                    yield Optional.empty();
+                }
+                Tally.Totals totals = ClosedLoop.run(label, clients, options.warmup(), options.duration(),
+                        client -> new ReplayClient(server, options.boundary(), runId, clients, client, head));
+                yield Optional.of(ResultRow.of(scenario, clients, totals));
+            }
         };
     }
 
@@ -240,6 +261,12 @@ public final class LoadTool {
     }
 
     /** The newest event's transaction id, or -1 for an empty boundary. */
+    private static long headGlobalId(ServerConnection server, String boundary) {
+        GetEventsResponse newest = server.eventStore().getEvents(GetEventsRequest.newBuilder()
+                .setBoundary(boundary).setDirection(Direction.DESC).setCount(1).build());
+        return newest.getEventsCount() == 0 ? -1 : newest.getEvents(0).getPosition().getGlobalId();
+    }
+
     private static long headTransactionId(ServerConnection server, String boundary) {
         GetEventsResponse newest = server.eventStore().getEvents(GetEventsRequest.newBuilder()
                 .setBoundary(boundary).setDirection(Direction.DESC).setCount(1).build());

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * One workload of the load tool, named as in Orisun's benchmark: {@code write-conditional-N} and
  * {@code write-unconditional-N} save N events per request, {@code read-conditional} and {@code read-unconditional}
- * page through the log, {@code subscribe-latency} measures commit-to-delivery time of a live subscription.
+ * page through the log, {@code subscribe-latency} measures commit-to-delivery time of a live subscription, and
+ * {@code catch-up-replay} the rate at which catch-up subscriptions replay the log from PostgreSQL.
  */
 record Scenario(Kind kind, int eventsPerRequest) {
 
@@ -15,7 +16,8 @@ record Scenario(Kind kind, int eventsPerRequest) {
         WRITE_UNCONDITIONAL("write-unconditional"),
         READ_CONDITIONAL("read-conditional"),
         READ_UNCONDITIONAL("read-unconditional"),
-        SUBSCRIBE_LATENCY("subscribe-latency");
+        SUBSCRIBE_LATENCY("subscribe-latency"),
+        CATCH_UP_REPLAY("catch-up-replay");
 
         final String prefix;
 
@@ -34,7 +36,7 @@ record Scenario(Kind kind, int eventsPerRequest) {
             new Scenario(Kind.WRITE_UNCONDITIONAL, 1), new Scenario(Kind.WRITE_UNCONDITIONAL, 10),
             new Scenario(Kind.WRITE_UNCONDITIONAL, 100), new Scenario(Kind.WRITE_UNCONDITIONAL, 1000),
             new Scenario(Kind.READ_CONDITIONAL, 0), new Scenario(Kind.READ_UNCONDITIONAL, 0),
-            new Scenario(Kind.SUBSCRIBE_LATENCY, 1));
+            new Scenario(Kind.SUBSCRIBE_LATENCY, 1), new Scenario(Kind.CATCH_UP_REPLAY, 0));
 
     Scenario {
         if (eventsPerRequest < 0) {
@@ -57,7 +59,7 @@ record Scenario(Kind kind, int eventsPerRequest) {
         for (Kind kind : Kind.values()) {
             if (name.equals(kind.prefix)) {
                 return switch (kind) {
-                    case READ_CONDITIONAL, READ_UNCONDITIONAL -> new Scenario(kind, 0);
+                    case READ_CONDITIONAL, READ_UNCONDITIONAL, CATCH_UP_REPLAY -> new Scenario(kind, 0);
                     case SUBSCRIBE_LATENCY -> new Scenario(kind, 1);
                     default -> throw unknown(name);
                 };

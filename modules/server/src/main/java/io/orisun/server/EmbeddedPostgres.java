@@ -46,6 +46,10 @@ final class EmbeddedPostgres implements AutoCloseable {
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("shared_buffers", "256MB")
                     .setServerConfig("max_wal_size", "2GB")
+                    // The library defaults to fsync=off and synchronous_commit=off, which suit throwaway test
+                    // databases; an event store must not acknowledge a save it could lose in a crash.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile(dataDirectory)))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile(dataDirectory)))
                     .start();
