@@ -12,8 +12,9 @@ import java.util.function.IntSupplier;
  * <p>Two rules. A node waits before trying a free lease one retry interval more for every lease it already holds,
  * so the node with the fewest leases tends to win a free one. And a node holding more than its fair share
  * ({@code ceil(boundaries / publishing nodes)}) gives one lease up at a time, at most once per ten lease retry
- * intervals, then stays away from it for five, so that a node with fewer leases takes it. Delivery never depends on the spread: a given-up boundary is taken over from its checkpoint like after a
- * crash, only sooner.
+ * intervals and not within ten of taking one, then stays away from it for five, so that a node with fewer leases
+ * takes it. Delivery never depends on the spread: a given-up boundary is taken over from its checkpoint like after
+ * a crash, only sooner. The spread assumes the nodes publish the same boundaries.
  */
 final class LeaseSpread {
 
@@ -39,8 +40,10 @@ final class LeaseSpread {
         return leaseRetry.multipliedBy(5);
     }
 
+    /** Counts a lease taken, and restarts the interval: a node gives nothing up right after it took something. */
     void acquired() {
         held.incrementAndGet();
+        nextYield.set(System.nanoTime() + yieldIntervalNanos);
     }
 
     void released() {
@@ -63,7 +66,8 @@ final class LeaseSpread {
     }
 
     /**
-     * Whether the calling loop should give its lease up now: true for at most one loop per ten lease retries, and only while this node holds more than its fair share.
+     * Whether the calling loop should give its lease up now: true for at most one loop per ten lease retries, and
+     * only while this node holds more than its fair share.
      */
     boolean shouldYield(int publishingNodes) {
         if (held.get() <= fairShare(boundaries.getAsInt(), publishingNodes)) {

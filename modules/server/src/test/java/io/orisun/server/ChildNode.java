@@ -82,9 +82,11 @@ final class ChildNode implements AutoCloseable {
         signal("CONT", process.pid());
     }
 
-    /** Sends {@code signal} (a name such as {@code STOP}) to process {@code pid} and waits for kill(1) to succeed. */
+    /** Sends {@code signal} (a name such as {@code STOP}) to process {@code pid} and waits for kill to succeed. */
     static void signal(String signal, long pid) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+        // The shell's built-in kill, so that no procps package is needed.
+        Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -" + signal + " \"$1\"", "sh", Long.toString(pid))
+                .redirectErrorStream(true).start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IOException("kill -" + signal + " " + pid + " failed: " + new String(kill.getInputStream()
                     .readAllBytes()));

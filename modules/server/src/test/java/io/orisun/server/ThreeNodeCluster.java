@@ -41,7 +41,11 @@ final class ThreeNodeCluster implements AutoCloseable {
     private final int[] natsPorts = new int[NODES];
     private final boolean[] up = new boolean[NODES];
 
+    /** Stops the child processes when the test JVM is stopped (Ctrl-C, a fork timeout) before {@link #close()}. */
+    private final Thread cleanup = new Thread(this::stopProcesses, "three-node-cluster-cleanup");
+
     private ThreeNodeCluster(Map<String, String> extra) throws IOException {
+        Runtime.getRuntime().addShutdownHook(cleanup);
         postgres = RestartablePostgres.start(DATABASE);
         root = Files.createTempDirectory("orisun-cluster");
         int[] clusterPorts = new int[NODES];
@@ -249,8 +253,31 @@ final class ThreeNodeCluster implements AutoCloseable {
         }
     }
 
+    private void stopProcesses() {
+        for (int i = 0; i < NODES; i++) {
+            if (processes[i] != null) {
+                try {
+                    processes[i].close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (root != null) {
+                natsPid(i).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+        if (postgres != null) {
+            postgres.stop();
+        }
+    }
+
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook runs already.
+        }
         for (int i = 0; i < NODES; i++) {
             if (channels[i] != null) {
                 channels[i].shutdownNow();
