@@ -6,6 +6,7 @@ import io.nats.client.Nats;
 import io.orisun.api.AppendCondition;
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.EventToSave;
+import io.orisun.api.LogObserver;
 import io.orisun.api.SaveRequest;
 import io.orisun.ccc.BoundarySchema;
 import io.orisun.ccc.GroupCommitSettings;
@@ -94,8 +95,9 @@ public class PublisherDrainBenchmark {
             }
             log.save(new SaveRequest(boundary.name(), AppendCondition.none(), events));
         }
-        loop = new PublisherLoop(boundary, nats, log, database::connect,
-                PublisherSettings.of("bench", batchSize, true, STREAM));
+        PublisherSettings settings = PublisherSettings.of("bench", batchSize, true, Duration.ofSeconds(5), STREAM);
+        loop = new PublisherLoop(boundary, nats, log, database::connect, settings, LogObserver.NONE,
+                new LeaseSpread(() -> 1, settings.leaseRetry()));
     }
 
     @Benchmark
