@@ -161,6 +161,32 @@ class GroupCommitIT {
     }
 
     @Test
+    void more_condition_shapes_than_a_session_keeps_prepared_are_each_judged_against_the_log() {
+        // The save function keeps at most 64 prepared context lookups per session (V3__prepared_checks.sql); 70
+        // shapes, each used three times, go through preparing, reusing, dropping and preparing again.
+        try (LogUnderTest db = new LogUnderTest(boundary("many_shapes", "public"))) {
+            List<Position> firsts = new ArrayList<>();
+            for (int i = 0; i < 70; i++) {
+                Query context = Query.of(Criterion.of(Tag.of("key_" + i, "v")));
+                String data = "{\"key_" + i + "\": \"v\"}";
+                Position first = db.appendIf("many_shapes", context, Position.NONE,
+                        event("m-" + i, "Noted", data)).last();
+                firsts.add(first);
+                assertThatThrownBy(() -> db.appendIf("many_shapes", context, Position.NONE,
+                        event("late-" + data.length() + "-" + first.globalId(), "Noted", data)))
+                        .isInstanceOfSatisfying(ConsistencyViolation.class,
+                                violation -> assertThat(violation.actual()).isEqualTo(first));
+            }
+            for (int i = 0; i < 70; i++) {
+                Query context = Query.of(Criterion.of(Tag.of("key_" + i, "v")));
+                db.appendIf("many_shapes", context, firsts.get(i),
+                        event("again-" + i, "Noted", "{\"key_" + i + "\": \"v\"}"));
+            }
+            assertThat(db.readAll("many_shapes")).hasSize(140);
+        }
+    }
+
+    @Test
     void a_value_that_jsonb_cannot_hold_fails_only_its_own_save() throws Exception {
         try (LogUnderTest db = new LogUnderTest(boundary("poison", "public"))) {
             List<CompletableFuture<SaveResult>> results = queueBehindTheLock(db, "poison", List.of(
