@@ -19,7 +19,7 @@ import org.flywaydb.core.api.resource.LoadableResource;
 final class MigrationScripts implements ResourceProvider {
 
     /** Every migration, in version order. A new script must be listed here; a test compares the list with the files. */
-    static final List<String> NAMES = List.of("V1__event_log.sql", "V2__set_based_save.sql", "V3__prepared_checks.sql");
+    static final List<String> NAMES = List.of("V1__event_log.sql", "V2__set_based_save.sql");
 
     @Override
     public LoadableResource getResource(String name) {

@@ -25,6 +25,15 @@
 --     A condition without tags compares with the head, which the loop keeps current.
 --   * The predicate refers to its values as c.v[i], the text array column of the row c that stands for the request
 --     (see CriteriaSql.Binding.ARRAY), so that one statement can serve many requests.
+--   * The committed-context lookup of each predicate text is a prepared statement of the database session, named
+--     after a hash of the boundary and the predicate, prepared on first use and found again in
+--     pg_prepared_statements, so that it is not parsed and planned on every call (for a flush of one conditional
+--     request, that planning was most of what it cost more than an unconditional one: benchmarks/README.md,
+--     "Findings"). Its rows (request numbers and values) do not become SQL text: they travel in the
+--     transaction-local setting orisun.check_rows, which the statement reads with current_setting. A session keeps
+--     at most 64 such statements; beyond that it drops them (only those) and starts again. PostgreSQL re-plans a
+--     prepared statement itself when the event table or its indexes change. Preparing and executing happen inside
+--     one call, so this also holds behind a transaction-mode pooler.
 --
 -- Must run at READ COMMITTED, like version 1.
 CREATE OR REPLACE FUNCTION ${schema}."${boundary}_orisun_save_batch"(
@@ -76,11 +85,13 @@ DECLARE
     pair_at       integer := 1;
     groups        integer := 0;
     grp           record;
+    grp_old       record;
     got_k         integer[];
     got_tx        bigint[];
     got_gid       bigint[];
     got_i         integer[];
     checks        text;
+    lookup        text;
 BEGIN
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE EXCEPTION 'saves must run at isolation level read committed, not %',
@@ -133,13 +144,22 @@ BEGIN
         checks := '(SELECT (r ->> ''k'')::integer AS k,'
                || ' ARRAY(SELECT t.value FROM jsonb_array_elements_text(r -> ''v'') WITH ORDINALITY AS t(value, ord)'
                || ' ORDER BY t.ord) AS v FROM jsonb_array_elements($1) AS r) c';
-        EXECUTE 'SELECT array_agg(c.k ORDER BY c.k), array_agg(x.tx ORDER BY c.k), array_agg(x.gid ORDER BY c.k)'
-                || ' FROM ' || checks
-                || ' LEFT JOIN LATERAL (SELECT e.transaction_id AS tx, e.global_id AS gid'
-                || ' FROM ${schema}."${boundary}_orisun_es_event" e WHERE ' || grp.p
-                || ' ORDER BY e.transaction_id DESC, e.global_id DESC LIMIT 1) x ON true'
-           INTO got_k, got_tx, got_gid
-          USING grp.rows;
+        lookup := 'orisun_check_' || md5('${schema}.${boundary}:' || grp.p);
+        IF NOT EXISTS (SELECT 1 FROM pg_prepared_statements s WHERE s.name = lookup) THEN
+            IF (SELECT count(*) FROM pg_prepared_statements s WHERE s.name LIKE 'orisun\_check\_%') >= 64 THEN
+                FOR grp_old IN SELECT s.name FROM pg_prepared_statements s WHERE s.name LIKE 'orisun\_check\_%' LOOP
+                    EXECUTE 'DEALLOCATE ' || quote_ident(grp_old.name);
+                END LOOP;
+            END IF;
+            EXECUTE 'PREPARE ' || quote_ident(lookup) || ' AS'
+                    || ' SELECT array_agg(c.k ORDER BY c.k), array_agg(x.tx ORDER BY c.k), array_agg(x.gid ORDER BY c.k)'
+                    || ' FROM ' || replace(checks, '$1', 'current_setting(''orisun.check_rows'')::jsonb')
+                    || ' LEFT JOIN LATERAL (SELECT e.transaction_id AS tx, e.global_id AS gid'
+                    || ' FROM ${schema}."${boundary}_orisun_es_event" e WHERE ' || grp.p
+                    || ' ORDER BY e.transaction_id DESC, e.global_id DESC LIMIT 1) x ON true';
+        END IF;
+        PERFORM set_config('orisun.check_rows', grp.rows::text, true);
+        EXECUTE 'EXECUTE ' || quote_ident(lookup) INTO got_k, got_tx, got_gid;
         FOR j IN 1 .. cardinality(got_k) LOOP
             c_tx[got_k[j]] := coalesce(got_tx[j], -1);
             c_gid[got_k[j]] := coalesce(got_gid[j], -1);

@@ -162,7 +162,7 @@ class GroupCommitIT {
 
     @Test
     void more_condition_shapes_than_a_session_keeps_prepared_are_each_judged_against_the_log() {
-        // The save function keeps at most 64 prepared context lookups per session (V3__prepared_checks.sql); 70
+        // The save function keeps at most 64 prepared context lookups per session (V2__set_based_save.sql); 70
         // shapes, each used three times, go through preparing, reusing, dropping and preparing again.
         try (LogUnderTest db = new LogUnderTest(boundary("many_shapes", "public"))) {
             List<Position> firsts = new ArrayList<>();
