@@ -15,9 +15,6 @@ import io.orisun.proto.SaveQuery;
 import io.orisun.testsupport.NatsFixture;
 import io.orisun.testsupport.PgBouncerFixture;
 import io.orisun.testsupport.PostgresFixture;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -163,8 +160,8 @@ class PgBouncerIT {
             TestServer nodeA = TestServer.join(database, nats.url(), behindPgBouncer("node-a"));
             try (TestServer nodeB = TestServer.join(database, nats.url(), behindPgBouncer("node-b"))) {
                 try {
-                    StreamCollector.await("one node leads " + B, WAIT, () -> leaseHolders(database).size() == 1);
-                    String first = leaseHolders(database).getFirst();
+                    StreamCollector.await("one node leads " + B, WAIT, () -> PublisherLeases.holders(database, B).size() == 1);
+                    String first = PublisherLeases.holders(database, B).getFirst();
                     EventTraffic viaA = new EventTraffic(nodeA);
                     EventTraffic viaB = new EventTraffic(nodeB);
                     var subscriber = viaB.subscribe(B, "hand-over", Query.getDefaultInstance(), position(-1, -1));
@@ -182,7 +179,7 @@ class PgBouncerIT {
                     }
                     leader.close();
                     StreamCollector.await(follower + " takes the lease", WAIT,
-                            () -> leaseHolders(database).equals(List.of(follower)));
+                            () -> PublisherLeases.holders(database, B).equals(List.of(follower)));
                     EventTraffic survivor = leader == nodeA ? viaB : viaA;
                     survivor.save(B, "AfterHandOver", 50, 2, n -> "{\"n\": " + n + "}");
                     subscriber.awaitCount(300, WAIT);
@@ -208,30 +205,11 @@ class PgBouncerIT {
             subscriber.awaitCount(60, WAIT);
             assertThat(globalIds(subscriber.messages())).isEqualTo(LongStream.range(0, 60).boxed().toList());
             assertThat(traffic.all(B, Query.getDefaultInstance())).hasSize(60);
-            assertThat(leaseHolders(node.database())).as("the publisher's lease, taken through PgBouncer")
+            assertThat(PublisherLeases.holders(node.database(), B)).as("the publisher's lease, taken through PgBouncer")
                     .containsExactly(node.server().nodeId());
             assertThat(sessions.usage(node.database().name()).clientConnections())
                     .as("the node's connections go through PgBouncer").isPositive();
             subscriber.cancel();
-        }
-    }
-
-    /** The node ids holding the publisher lease of the boundary, asked of PostgreSQL itself. */
-    private static List<String> leaseHolders(PostgresFixture.Database database) {
-        try (var connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("""
-                     SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                      WHERE l.locktype = 'advisory' AND l.granted AND a.application_name LIKE ?""")) {
-            statement.setString(1, "orisun-publisher % " + B);
-            List<String> holders = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    holders.add(rows.getString(1).split(" ")[1]);
-                }
-            }
-            return holders;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -66,18 +66,19 @@ class PublisherFailoverIT {
              ChildNode nodeA = ChildNode.start(environment(database, nats, "node-a", Map.of()))) {
             StreamCollector.await("node-a publishes " + B, STARTUP, () -> {
                 assertThat(nodeA.alive()).as("node-a runs; output:%n%s", nodeA.output()).isTrue();
-                return leaseHolders(database).equals(List.of("node-a"));
+                return PublisherLeases.holders(database, B).equals(List.of("node-a"));
             });
             try (TestServer nodeB = inProcessNode(database, nats, "node-b")) {
                 EventTraffic traffic = new EventTraffic(nodeB);
                 var subscriber = traffic.subscribe(B, "failover", Query.getDefaultInstance(), position(-1, -1));
                 Thread writer = Thread.ofVirtual().start(() -> traffic.save(B, "Failover", 200, 5, n -> "{\"n\": " + n + "}"));
                 StreamCollector.await("node-a has published some events", WAIT, () -> checkpoint(database) >= 100);
-                assertThat(leaseHolders(database)).as("lease holders while both run").containsExactly("node-a");
+                assertThat(PublisherLeases.holders(database, B)).as("lease holders while both run").containsExactly("node-a");
 
                 long killed = System.nanoTime();
                 nodeA.kill();
-                StreamCollector.await("node-b takes the lease", WAIT, () -> leaseHolders(database).equals(List.of("node-b")));
+                StreamCollector.await("node-b takes the lease", WAIT,
+                        () -> PublisherLeases.holders(database, B).equals(List.of("node-b")));
                 LOG.log(System.Logger.Level.INFO, "node-b took over {0} ms after node-a was killed",
                         Duration.ofNanos(System.nanoTime() - killed).toMillis());
 
@@ -86,7 +87,7 @@ class PublisherFailoverIT {
                 subscriber.awaitCount(1000, WAIT);
                 assertThat(globalIds(subscriber.messages())).isEqualTo(upTo(999));
                 assertThat(streamGlobalIds(nats)).as("the stream after the takeover").isEqualTo(upTo(999));
-                assertThat(leaseHolders(database)).containsExactly("node-b");
+                assertThat(PublisherLeases.holders(database, B)).containsExactly("node-b");
                 subscriber.cancel();
             }
         }
@@ -140,25 +141,6 @@ class PublisherFailoverIT {
                 }
                 log.save(new SaveRequest(B, AppendCondition.none(), batch));
             }
-        }
-    }
-
-    /** The node ids holding the publisher lease of the boundary. */
-    private static List<String> leaseHolders(PostgresFixture.Database database) {
-        try (var connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("""
-                     SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                      WHERE l.locktype = 'advisory' AND l.granted AND a.application_name LIKE ?""")) {
-            statement.setString(1, "orisun-publisher % " + B);
-            List<String> holders = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    holders.add(rows.getString(1).split(" ")[1]);
-                }
-            }
-            return holders;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 
