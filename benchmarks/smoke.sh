@@ -18,7 +18,8 @@
 #   ORISUN_BENCH_BASELINE_JDBC  adds the plain JDBC baseline, e.g. jdbc:postgresql://localhost:5434/orisun (adds ~20 s)
 #   ORISUN_BENCH_JMH            the JMH benchmark to run (SaveFlushBenchmark.callers_16$)
 #   ORISUN_BENCH_OUT            where the load results go (benchmarks/target/smoke/results.csv)
-#   ORISUN_BENCH_PORT_BASE      with --with-server, the first of four ports for gRPC, health, PostgreSQL and NATS (25005)
+#   ORISUN_BENCH_PORT_BASE      with --with-server, the first of five ports for gRPC, health, PostgreSQL, NATS and
+#                               NATS routes (25005)
 set -euo pipefail
 cd "$(dirname "$0")"
 . ../scripts/jdk.sh
@@ -26,37 +27,8 @@ cd "$(dirname "$0")"
 if [ "${1:-}" = "--with-server" ]; then
   (cd .. && mvn -B -q install -DskipTests && mvn -B -q package -Pbenchmarks -pl benchmarks)
   base=${ORISUN_BENCH_PORT_BASE:-25005}
-  data=$(mktemp -d)
-  server_pid=""
-  stop_server() {
-    if [ -n "$server_pid" ]; then
-      kill "$server_pid" 2>/dev/null || true
-      wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$data"
-  }
-  trap stop_server EXIT
-  echo "smoke: starting the runtime image on ports $base-$((base + 3)), data in $data" >&2
-  ORISUN_GRPC_PORT=$base ORISUN_ADMIN_PORT=$((base + 1)) ORISUN_PG_PORT=$((base + 2)) ORISUN_NATS_PORT=$((base + 3)) \
-  ORISUN_DATA_DIR="$data/orisun" ORISUN_NATS_STORE_DIR="$data/nats" \
-    ../jlink/target/orisun/bin/orisun > "$data/server.log" 2>&1 &
-  server_pid=$!
-  ready=""
-  for _ in $(seq 1 240); do
-    if grep -q "gRPC listening" "$data/server.log" 2>/dev/null; then
-      ready=yes
-      break
-    fi
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-      break
-    fi
-    sleep 0.5
-  done
-  if [ -z "$ready" ]; then
-    echo "smoke: the server did not become ready; its log:" >&2
-    cat "$data/server.log" >&2
-    exit 2
-  fi
+  . ./bench-server.sh
+  bench_start_server "$base"
   export ORISUN_BENCH_TARGET="localhost:$base"
   export ORISUN_BENCH_BASELINE_JDBC="jdbc:postgresql://localhost:$((base + 2))/orisun"
   status=0

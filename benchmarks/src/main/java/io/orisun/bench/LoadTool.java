@@ -109,6 +109,15 @@ public final class LoadTool {
                         + e.getMessage());
                 return 2;
             }
+            if (options.prepopulateEvents() > 0 || options.createIndex()) {
+                if (options.baselineJdbc().isPresent()) {
+                    DatabaseSettling.settle(options.baselineJdbc().get(), options.baselineUser(),
+                            options.baselinePassword(), options.boundary());
+                } else {
+                    System.err.println("note: no --baseline-jdbc, so the database is not settled after prepopulation;"
+                            + " the first rows may pay for the bulk load");
+                }
+            }
             if (baseline.isEmpty() && options.scenarios().stream().anyMatch(Scenario::writes)) {
                 System.err.println("note: no --baseline-jdbc, so no JDBC baseline and no ratios");
             }

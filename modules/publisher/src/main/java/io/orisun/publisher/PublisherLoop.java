@@ -105,7 +105,9 @@ final class PublisherLoop {
         this.settings = settings;
         this.spread = spread;
         this.heartbeatNanos = settings.heartbeat().toNanos();
-        this.thread = Thread.ofVirtual().name("orisun-publisher-" + boundary.name()).unstarted(this::run);
+        // A platform thread, like the group-commit flusher: it sits on the path from every commit to its delivery, so it
+        // must not queue for a carrier behind the request handlers.
+        this.thread = Thread.ofPlatform().daemon().name("orisun-publisher-" + boundary.name()).unstarted(this::run);
     }
 
     void start() {
@@ -134,7 +136,7 @@ final class PublisherLoop {
                     pause(delay.compareTo(longest) > 0 ? longest : delay);
                     continue;
                 }
-                boolean published = publishNextBatch();
+                int published = publishNextBatch();
                 if (failing != null) {
                     LOG.log(System.Logger.Level.INFO, "publisher of boundary {0} recovered after {1} failed attempts",
                             boundary.name(), failures);
@@ -142,7 +144,10 @@ final class PublisherLoop {
                     failures = 0;
                 }
                 backoff = FIRST_BACKOFF;
-                if (!published) {
+                // A batch shorter than the limit took everything committed when it was read, and whatever committed
+                // since has sent a notification, which the wait returns at once: listening, the wait saves an empty
+                // read. Polling has no such signal, so it reads again at once.
+                if (published == 0 || (settings.listenEnabled() && published < settings.batchSize())) {
                     waitForCommits();
                     maybeYield();
                 }
@@ -209,8 +214,8 @@ final class PublisherLoop {
         return true;
     }
 
-    /** Publishes the next batch; false when the log has nothing after the checkpoint. */
-    private boolean publishNextBatch() throws SQLException, IOException, JetStreamApiException, InterruptedException,
+    /** Publishes the next batch; returns its size, 0 when the log has nothing after the checkpoint. */
+    private int publishNextBatch() throws SQLException, IOException, JetStreamApiException, InterruptedException,
             TimeoutException, ExecutionException, RefusedBatch {
         // Reading the checkpoint on the lease's session also proves the session, and so the lease, is alive: the
         // fence before every batch.
@@ -219,7 +224,7 @@ final class PublisherLoop {
         List<Event> batch = log.read(new ReadRequest(boundary.name(), Query.all(), ReadStart.after(checkpoint),
                 Direction.ASC, settings.batchSize()));
         if (batch.isEmpty()) {
-            return false;
+            return 0;
         }
         requireAdvance(checkpoint, batch);
         if (!streamChecked) {
@@ -236,7 +241,7 @@ final class PublisherLoop {
             LOG.log(System.Logger.Level.WARNING, "checkpoint of boundary {0} was already at or beyond {1}",
                     boundary.name(), last);
         }
-        return true;
+        return batch.size();
     }
 
     private void requireAdvance(Position checkpoint, List<Event> batch) throws RefusedBatch {
