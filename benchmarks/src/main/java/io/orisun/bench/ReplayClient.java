@@ -12,7 +12,9 @@ import io.orisun.proto.Position;
  * replay reaches the head the log had when the scenario began), so the table's latency is the time per chunk and
  * its events/s the replay rate. A replay that reaches that head is cancelled and the next call starts another one
  * from the beginning, so every event counted comes from PostgreSQL, not from the live feed. The events are counted
- * on the transport's callback thread, with no queue in between, so that the client costs as little as it can.
+ * on the transport's own (netty) thread, with no executor or queue in between, so that the client costs as little as
+ * it can. Each replay checks that it is complete: with no query, global ids are gap-free, so every event must carry
+ * the global id after the previous one's, from 0; a gap, a duplicate or a reordering fails the replay.
  */
 final class ReplayClient implements ClosedLoop.Client {
 
@@ -38,7 +40,9 @@ final class ReplayClient implements ClosedLoop.Client {
     public int call(long iteration) throws Exception {
         if (replay == null) {
             replay = new Replay(headGlobalId);
-            server.eventStoreAsync().catchUpSubscribeToEvents(CatchUpSubscribeToEventStoreRequest.newBuilder()
+            // The events are counted on the transport's own thread: with the channel's default executor, every
+            // message would take two thread hand-offs (deliver it, then ask the transport for the next one).
+            server.eventStoreAsync().withExecutor(Runnable::run).catchUpSubscribeToEvents(CatchUpSubscribeToEventStoreRequest.newBuilder()
                     .setBoundary(boundary)
                     .setSubscriberName(namePrefix + replays++)
                     .setAfterPosition(BEGINNING)
@@ -63,6 +67,7 @@ final class ReplayClient implements ClosedLoop.Client {
     private static final class Replay implements ClientResponseObserver<CatchUpSubscribeToEventStoreRequest, Event> {
 
         private final long headGlobalId;
+        private long nextGlobalId;
         private long received;
         private long taken;
         private boolean reachedHead;
@@ -81,11 +86,21 @@ final class ReplayClient implements ClosedLoop.Client {
 
         @Override
         public synchronized void onNext(Event event) {
-            if (reachedHead) {
+            if (reachedHead || ended) {
                 return;
             }
+            long globalId = event.getPosition().getGlobalId();
+            if (globalId != nextGlobalId) {
+                failure = new IllegalStateException("the replay delivered global id " + globalId + " where "
+                        + nextGlobalId + " was due");
+                ended = true;
+                notifyAll();
+                cancel();
+                return;
+            }
+            nextGlobalId++;
             received++;
-            if (event.getPosition().getGlobalId() >= headGlobalId) {
+            if (globalId >= headGlobalId) {
                 reachedHead = true;
             }
             if (reachedHead || received - taken >= CHUNK) {
@@ -95,7 +110,9 @@ final class ReplayClient implements ClosedLoop.Client {
 
         @Override
         public synchronized void onError(Throwable t) {
-            failure = t;
+            if (failure == null) {
+                failure = t;
+            }
             ended = true;
             notifyAll();
         }
@@ -113,7 +130,7 @@ final class ReplayClient implements ClosedLoop.Client {
             }
             int count = (int) Math.min(chunk, received - taken);
             taken += count;
-            if (count == 0 && failure != null) {
+            if (failure != null && (count == 0 || failure instanceof IllegalStateException)) {
                 throw new IllegalStateException("the replay failed: " + failure, failure);
             }
             if (count == 0) {

@@ -202,7 +202,7 @@ public final class OrisunServer implements AutoCloseable {
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .addProtocol(grpcProtocol)
                 .addProtocol(http2)
-                .addConnectionSelector(new CancelTolerantHttp2(http2, grpcProtocol))
+                .addConnectionSelector(new GrpcHttp2(http2, grpcProtocol))
                 .addRouting(routing)
                 .putSocket("admin", socket -> socket.port(config.admin().port()))
                 .routing("admin", http -> http
