@@ -37,6 +37,8 @@ import java.util.concurrent.ExecutorService;
  * <ul>
  *   <li>Each connection reads the client's bytes through a {@link RepeatedResetFilter}, so that a client cancelling
  *       busy streams does not lose its connection.</li>
+ *   <li>Each connection writes through a {@link CoalescingWriter}, so that a catch-up stream sends many events per
+ *       socket write.</li>
  *   <li>Responses are compressed only when the request is, as in Orisun (grpc-go). Helidon compresses every response
  *       message for a client that merely accepts gzip (grpc-java and others advertise it on every call), with a new
  *       deflater per message: most of the cost of a streamed event on both sides, for small messages.</li>
@@ -70,11 +72,13 @@ final class GrpcHttp2 implements ServerConnectionSelector {
 
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
-        return helidon.connection(new Filtered(ctx, DataReader.create(new RepeatedResetFilter(ctx.dataReader()))));
+        return helidon.connection(new Filtered(ctx, DataReader.create(new RepeatedResetFilter(ctx.dataReader())),
+                new CoalescingWriter(ctx.dataWriter())));
     }
 
-    /** The connection's context, with the filtered reader in place of the socket's. */
-    private record Filtered(ConnectionContext socket, DataReader dataReader) implements ConnectionContext {
+    /** The connection's context, with the filtered reader and the coalescing writer in place of the socket's. */
+    private record Filtered(ConnectionContext socket, DataReader dataReader, DataWriter dataWriter)
+            implements ConnectionContext {
 
         @Override
         public ListenerContext listenerContext() {
@@ -84,11 +88,6 @@ final class GrpcHttp2 implements ServerConnectionSelector {
         @Override
         public ExecutorService executor() {
             return socket.executor();
-        }
-
-        @Override
-        public DataWriter dataWriter() {
-            return socket.dataWriter();
         }
 
         @Override
