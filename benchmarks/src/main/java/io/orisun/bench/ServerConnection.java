@@ -49,6 +49,11 @@ final class ServerConnection implements AutoCloseable {
         return EventStoreGrpc.newStub(channel);
     }
 
+    /** The authenticating channel, for calls that need their own method descriptor. */
+    Channel channel() {
+        return channel;
+    }
+
     AdminGrpc.AdminBlockingStub admin(Duration deadline) {
         return AdminGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -176,6 +176,7 @@ public final class CatchUpSubscription implements AutoCloseable {
             } else if (feed.behind(next)) {
                 catchUpFromLog(sink);
             } else {
+                sink.flush();
                 feed.await(next, this::stopped);
             }
         }
@@ -190,6 +191,7 @@ public final class CatchUpSubscription implements AutoCloseable {
         Position head = fromLog(() -> log.head(request.boundary()));
         while (!stopped()) {
             Position from = cursor;
+            sink.flush();
             List<Event> page = fromLog(() -> log.read(new ReadRequest(request.boundary(), request.query(),
                     ReadStart.after(from), Direction.ASC, pageSize)));
             for (Event event : page) {

@@ -11,4 +11,11 @@ import io.orisun.api.Event;
 public interface EventSink {
 
     void accept(Event event);
+
+    /**
+     * Called when the subscription has no event at hand and is about to wait, for the next page of the log or for
+     * live events: a sink that holds events back to send them together sends what it holds. Does nothing by default.
+     */
+    default void flush() {
+    }
 }

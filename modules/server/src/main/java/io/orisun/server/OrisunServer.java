@@ -178,8 +178,12 @@ public final class OrisunServer implements AutoCloseable {
         var grpcProtocol = io.helidon.webserver.grpc.GrpcConfig.builder()
                 .maxReadBufferSize(MessageSizeLimit.transportLimit(config.grpc().maxReceiveMessageBytes()))
                 .build();
+        // Helidon counts every client RST_STREAM of a gRPC stream as a "rapid reset" (its check looks at the HTTP
+        // response state, which gRPC streams never move) and ends the connection after 50 in 10 s. A client that
+        // stops its subscriptions together cancels as many streams as it may open, so that is the limit here.
         Http2Config http2 = Http2Config.builder()
                 .maxConcurrentStreams(config.grpc().maxConcurrentStreams())
+                .maxRapidResets(config.grpc().maxConcurrentStreams())
                 .build();
         GrpcRouting.Builder routing = GrpcRouting.builder()
                 .intercept(new RpcObservation(metrics.registry(), tracing.tracer()),
@@ -198,6 +202,7 @@ public final class OrisunServer implements AutoCloseable {
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .addProtocol(grpcProtocol)
                 .addProtocol(http2)
+                .addConnectionSelector(new GrpcHttp2(http2, grpcProtocol))
                 .addRouting(routing)
                 .putSocket("admin", socket -> socket.port(config.admin().port()))
                 .routing("admin", http -> http

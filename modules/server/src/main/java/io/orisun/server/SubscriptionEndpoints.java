@@ -17,6 +17,7 @@ import io.orisun.publisher.BoundaryPublishers;
 import io.orisun.publisher.CatchUpRequest;
 import io.orisun.publisher.CatchUpSubscription;
 import io.orisun.publisher.CatchUpSubscriptions;
+import io.orisun.publisher.EventSink;
 import io.orisun.publisher.FeedSettings;
 import io.orisun.publisher.PubSub;
 import io.orisun.publisher.PubSubSubscription;
@@ -88,14 +89,24 @@ final class SubscriptionEndpoints implements AutoCloseable {
         catchUpStreams.add(stream);
         try {
             call.setOnCancelHandler(subscription::cancel);
-            subscription.run(event -> {
-                if (call.isCancelled()) {
-                    subscription.cancel();
-                    return;
+            // Events go out in as few socket writes as the stream allows: held back while the subscription has
+            // more at hand, sent whenever it is about to wait.
+            CoalescingWriter.batched(() -> subscription.run(new EventSink() {
+                @Override
+                public void accept(io.orisun.api.Event event) {
+                    if (call.isCancelled()) {
+                        subscription.cancel();
+                        return;
+                    }
+                    observer.onNext(ProtoMapping.event(event));
+                    stream.delivered = event.position();
                 }
-                observer.onNext(ProtoMapping.event(event));
-                stream.delivered = event.position();
-            });
+
+                @Override
+                public void flush() {
+                    CoalescingWriter.flushBatch();
+                }
+            }));
         } catch (RuntimeException e) {
             // An interrupted handler belongs to a connection the server is tearing down: nothing can be sent.
             if (!call.isCancelled() && !Thread.currentThread().isInterrupted()) {

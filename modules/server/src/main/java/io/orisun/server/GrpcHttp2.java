@@ -1,0 +1,168 @@
+package io.orisun.server;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.buffers.DataWriter;
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.common.socket.PeerInfo;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ListenerContext;
+import io.helidon.webserver.ProxyProtocolData;
+import io.helidon.webserver.Router;
+import io.helidon.webserver.grpc.GrpcConfig;
+import io.helidon.webserver.grpc.GrpcProtocolSelector;
+import io.helidon.webserver.http2.Http2Config;
+import io.helidon.webserver.http2.Http2ConnectionSelector;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.WritableHeaders;
+import io.helidon.http.http2.Http2Headers;
+import io.helidon.http.http2.Http2Settings;
+import io.helidon.http.http2.Http2StreamState;
+import io.helidon.http.http2.Http2StreamWriter;
+import io.helidon.http.http2.StreamFlowControl;
+import io.helidon.webserver.http2.spi.Http2SubProtocolSelector;
+import io.helidon.webserver.http2.spi.SubProtocolResult;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Helidon's HTTP/2 connections for gRPC, with the same HTTP/2 and gRPC settings, and two corrections. It takes
+ * precedence over the selector Helidon would add by itself.
+ * <ul>
+ *   <li>Each connection reads the client's bytes through a {@link RepeatedResetFilter}, so that a client cancelling
+ *       busy streams does not lose its connection.</li>
+ *   <li>Each connection writes through a {@link CoalescingWriter}, so that a catch-up stream sends many events per
+ *       socket write.</li>
+ *   <li>Responses are compressed only when the request is, as in Orisun (grpc-go). Helidon compresses every response
+ *       message for a client that merely accepts gzip (grpc-java and others advertise it on every call), with a new
+ *       deflater per message: most of the cost of a streamed event on both sides, for small messages.</li>
+ * </ul>
+ */
+final class GrpcHttp2 implements ServerConnectionSelector {
+
+    private final Http2ConnectionSelector helidon;
+
+    GrpcHttp2(Http2Config http2, GrpcConfig grpc) {
+        this.helidon = Http2ConnectionSelector.builder()
+                .http2Config(http2)
+                .addSubProtocolSelector(new CompressWhenCompressed(GrpcProtocolSelector.create(grpc)))
+                .build();
+    }
+
+    @Override
+    public int bytesToIdentifyConnection() {
+        return helidon.bytesToIdentifyConnection();
+    }
+
+    @Override
+    public Support supports(BufferData data) {
+        return helidon.supports(data);
+    }
+
+    @Override
+    public Set<String> supportedApplicationProtocols() {
+        return helidon.supportedApplicationProtocols();
+    }
+
+    @Override
+    public ServerConnection connection(ConnectionContext ctx) {
+        return helidon.connection(new Filtered(ctx, DataReader.create(new RepeatedResetFilter(ctx.dataReader())),
+                new CoalescingWriter(ctx.dataWriter())));
+    }
+
+    /** The connection's context, with the filtered reader and the coalescing writer in place of the socket's. */
+    private record Filtered(ConnectionContext socket, DataReader dataReader, DataWriter dataWriter)
+            implements ConnectionContext {
+
+        @Override
+        public ListenerContext listenerContext() {
+            return socket.listenerContext();
+        }
+
+        @Override
+        public ExecutorService executor() {
+            return socket.executor();
+        }
+
+        @Override
+        public Router router() {
+            return socket.router();
+        }
+
+        @Override
+        public Optional<ProxyProtocolData> proxyProtocolData() {
+            return socket.proxyProtocolData();
+        }
+
+        @Override
+        public HelidonSocket serverSocket() {
+            return socket.serverSocket();
+        }
+
+        @Override
+        public PeerInfo remotePeer() {
+            return socket.remotePeer();
+        }
+
+        @Override
+        public PeerInfo localPeer() {
+            return socket.localPeer();
+        }
+
+        @Override
+        public boolean isSecure() {
+            return socket.isSecure();
+        }
+
+        @Override
+        public String socketId() {
+            return socket.socketId();
+        }
+
+        @Override
+        public String childSocketId() {
+            return socket.childSocketId();
+        }
+    }
+
+    /** Hides the client's {@code grpc-accept-encoding} from Helidon when its request itself is not compressed. */
+    private record CompressWhenCompressed(Http2SubProtocolSelector grpc) implements Http2SubProtocolSelector {
+
+        private static final HeaderName ENCODING = HeaderNames.create("grpc-encoding");
+        private static final HeaderName ACCEPT_ENCODING = HeaderNames.create("grpc-accept-encoding");
+
+        @Override
+        public SubProtocolResult subProtocol(ConnectionContext ctx, HttpPrologue prologue, Http2Headers headers,
+                                             Http2StreamWriter streamWriter, int streamId, Http2Settings serverSettings,
+                                             Http2Settings clientSettings, StreamFlowControl streamFlowControl,
+                                             Http2StreamState currentStreamState, Router router) {
+            Http2Headers passed = headers;
+            Headers request = headers.httpHeaders();
+            if (request.contains(ACCEPT_ENCODING) && !request.contains(ENCODING)) {
+                WritableHeaders<?> kept = WritableHeaders.create(request);
+                kept.remove(ACCEPT_ENCODING);
+                passed = Http2Headers.create(kept);
+                if (headers.path() != null) {
+                    passed.path(headers.path());
+                }
+                if (headers.method() != null) {
+                    passed.method(headers.method());
+                }
+                if (headers.scheme() != null) {
+                    passed.scheme(headers.scheme());
+                }
+                if (headers.authority() != null) {
+                    passed.authority(headers.authority());
+                }
+            }
+            return grpc.subProtocol(ctx, prologue, passed, streamWriter, streamId, serverSettings, clientSettings,
+                    streamFlowControl, currentStreamState, router);
+        }
+    }
+}

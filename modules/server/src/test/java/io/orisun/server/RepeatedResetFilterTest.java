@@ -1,0 +1,77 @@
+package io.orisun.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.helidon.common.buffers.DataReader;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import org.junit.jupiter.api.Test;
+
+class RepeatedResetFilterTest {
+
+    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    @Test
+    void passes_every_frame_but_the_repeated_resets_of_a_stream_whatever_the_read_boundaries() {
+        byte[] settings = frame(0x4, 0, new byte[6]);
+        byte[] headers = frame(0x1, 5, new byte[40]);
+        byte[] data = frame(0x0, 5, new byte[300]);
+        byte[] cancel = frame(0x3, 5, new byte[] {0, 0, 0, 8});
+        byte[] closed = frame(0x3, 5, new byte[] {0, 0, 0, 5});
+        byte[] windowUpdate = frame(0x8, 0, new byte[] {0, 0, 1, 0});
+        byte[] otherCancel = frame(0x3, 7, new byte[] {0, 0, 0, 8});
+        byte[] input = concat(PREFACE, settings, headers, data, cancel, closed, windowUpdate, closed, otherCancel, closed);
+        byte[] expected = concat(PREFACE, settings, headers, data, cancel, windowUpdate, otherCancel);
+
+        for (int chunk : new int[] {1, 2, 5, 9, 13, 24, 100, input.length}) {
+            RepeatedResetFilter filter = new RepeatedResetFilter(reader(input, chunk));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (byte[] bytes = filter.get(); bytes != null; bytes = filter.get()) {
+                out.writeBytes(bytes);
+            }
+            assertThat(out.toByteArray()).as("reads of %d bytes", chunk).isEqualTo(expected);
+            assertThat(filter.dropped()).as("reads of %d bytes", chunk).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void hands_on_a_read_without_a_repeated_reset_as_it_came() {
+        byte[] input = concat(PREFACE, frame(0x4, 0, new byte[6]), frame(0x3, 3, new byte[] {0, 0, 0, 8}));
+        RepeatedResetFilter filter = new RepeatedResetFilter(reader(input, input.length));
+
+        assertThat(filter.filter(input)).isSameAs(input);
+    }
+
+    private static DataReader reader(byte[] input, int chunk) {
+        Deque<byte[]> reads = new ArrayDeque<>();
+        for (int i = 0; i < input.length; i += chunk) {
+            reads.add(Arrays.copyOfRange(input, i, Math.min(input.length, i + chunk)));
+        }
+        return DataReader.create(reads::poll);
+    }
+
+    private static byte[] frame(int type, int streamId, byte[] payload) {
+        byte[] frame = new byte[9 + payload.length];
+        frame[0] = (byte) (payload.length >>> 16);
+        frame[1] = (byte) (payload.length >>> 8);
+        frame[2] = (byte) payload.length;
+        frame[3] = (byte) type;
+        frame[5] = (byte) (streamId >>> 24);
+        frame[6] = (byte) (streamId >>> 16);
+        frame[7] = (byte) (streamId >>> 8);
+        frame[8] = (byte) streamId;
+        System.arraycopy(payload, 0, frame, 9, payload.length);
+        return frame;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+}
