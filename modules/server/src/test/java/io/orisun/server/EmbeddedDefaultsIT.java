@@ -1,6 +1,7 @@
 package io.orisun.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -41,13 +42,49 @@ class EmbeddedDefaultsIT {
                     .build()));
         }
         assertThat(Files.exists(dataDir.resolve("orisun/pg/postmaster.pid"))).as("PostgreSQL stopped").isFalse();
+        // The warm start: PostgreSQL and nats-server start side by side, and the boundaries' schemas are found at
+        // the newest version without a Flyway run. Once it returns, the node must be ready and serve saves.
         try (OrisunServer second = OrisunServer.start(OrisunConfig.fromEnv(env))) {
+            assertThat(second.ready()).as("ready as soon as start returns").isTrue();
             GetEventsResponse events = call(second, stub -> stub.getEvents(GetEventsRequest.newBuilder()
                     .setBoundary("orisun_test_1").setCount(10).build()));
             assertThat(events.getEventsList()).singleElement()
                     .satisfies(e -> assertThat(e.getEventId()).isEqualTo("persist-1"))
                     .satisfies(e -> assertThat(e.getData()).isEqualTo("{\"kept\": true}"));
+            for (String boundary : new String[] {"orisun_test_1", "orisun_test_2"}) {
+                call(second, stub -> stub.saveEvents(SaveEventsRequest.newBuilder()
+                        .setBoundary(boundary)
+                        .addEvents(EventToSave.newBuilder().setEventId("after-restart-" + boundary)
+                                .setEventType("Persisted").setData("{}"))
+                        .build()));
+            }
+            assertThat(call(second, stub -> stub.getEvents(GetEventsRequest.newBuilder()
+                    .setBoundary("orisun_test_1").setCount(10).build())).getEventsList())
+                    .extracting(io.orisun.proto.Event::getEventId).containsExactly("persist-1", "after-restart-orisun_test_1");
         }
+    }
+
+    @Test
+    void when_postgres_cannot_start_the_nats_server_started_beside_it_is_stopped_too() throws Exception {
+        // A file where PostgreSQL's data directory should be: PostgreSQL fails at once, while nats-server starts.
+        Files.createDirectories(dataDir.resolve("orisun"));
+        Files.writeString(dataDir.resolve("orisun/pg"), "not a directory");
+        Path natsStore = dataDir.resolve("nats");
+        Map<String, String> env = Map.of(
+                "ORISUN_DATA_DIR", dataDir.resolve("orisun").toString(),
+                "ORISUN_NATS_STORE_DIR", natsStore.toString(),
+                "ORISUN_NATS_PORT", String.valueOf(NatsFixture.freePort()),
+                "ORISUN_PG_PORT", String.valueOf(NatsFixture.freePort()),
+                "ORISUN_GRPC_PORT", "0",
+                "ORISUN_ADMIN_PORT", "0");
+
+        assertThatThrownBy(() -> OrisunServer.start(OrisunConfig.fromEnv(env)).close())
+                .as("start-up fails").isInstanceOf(RuntimeException.class);
+
+        assertThat(ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(natsStore.toString())).orElse(false))
+                .filter(ProcessHandle::isAlive)
+                .toList()).as("nats-server processes left running").isEmpty();
     }
 
     private static <T> T call(OrisunServer server, java.util.function.Function<EventStoreGrpc.EventStoreBlockingStub, T> rpc)
