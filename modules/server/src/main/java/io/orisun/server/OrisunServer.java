@@ -176,6 +176,7 @@ public final class OrisunServer implements AutoCloseable {
         BoundaryEndpoints boundaryCatalog = BoundaryEndpoints.create(context);
         phases.mark("boundary catalog");
         AuthInterceptor auth = AuthInterceptor.create(context, users);
+        phases.mark("authentication");
         EventLog advisedLog = new ObservedEventLog(new AdvisedEventLog(eventLog, indexes.advisor()), metrics.registry(),
                 tracing.tracer());
         LogSampler sampler = new LogSampler(admin, registry, metrics.registry(), indexes.advisor(), subscriptions);
@@ -186,6 +187,7 @@ public final class OrisunServer implements AutoCloseable {
         io.micrometer.core.instrument.Gauge.builder("orisun.pubsub.subscriptions.active", subscriptions,
                 SubscriptionEndpoints::activePubSubs).description("Open pub/sub subscription streams")
                 .register(metrics.registry());
+        phases.mark("dashboard");
 
         List<ServerCapability> capabilities = List.of(ServerCapability.SERVER_CAPABILITY_COMMAND_CONTEXT_CONSISTENCY,
                 ServerCapability.SERVER_CAPABILITY_CATCH_UP_SUBSCRIPTIONS, ServerCapability.SERVER_CAPABILITY_INDEX_MANAGEMENT,
@@ -429,6 +431,11 @@ public final class OrisunServer implements AutoCloseable {
     /** Whether PostgreSQL and NATS are reachable. */
     public boolean ready() {
         return readiness != null && readiness.ready();
+    }
+
+    /** The embedded PostgreSQL, when this node runs one. */
+    Optional<EmbeddedPostgres> embeddedPostgres() {
+        return Optional.ofNullable(embeddedPostgres);
     }
 
     /** The embedded nats-server child, when this node runs one. */

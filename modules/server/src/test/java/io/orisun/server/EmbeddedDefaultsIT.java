@@ -35,6 +35,7 @@ class EmbeddedDefaultsIT {
                 "ORISUN_ADMIN_PORT", "0");
         try (OrisunServer first = OrisunServer.start(OrisunConfig.fromEnv(env))) {
             assertThat(first.embeddedNats()).as("an embedded nats-server runs").isPresent();
+            assertThat(first.embeddedPostgres().orElseThrow().startedDirectly()).as("a new data directory").isFalse();
             call(first, stub -> stub.saveEvents(SaveEventsRequest.newBuilder()
                     .setBoundary("orisun_test_1")
                     .addEvents(EventToSave.newBuilder().setEventId("persist-1").setEventType("Persisted")
@@ -42,10 +43,14 @@ class EmbeddedDefaultsIT {
                     .build()));
         }
         assertThat(Files.exists(dataDir.resolve("orisun/pg/postmaster.pid"))).as("PostgreSQL stopped").isFalse();
+        Path binaries = dataDir.resolve("orisun/postgres.binaries");
+        assertThat(binaries).as("the first start records the binaries, so the next one runs pg_ctl itself").isRegularFile();
+        String recorded = Files.readString(binaries);
         // The warm start: PostgreSQL and nats-server start side by side, and the boundaries' schemas are found at
         // the newest version without a Flyway run. Once it returns, the node must be ready and serve saves.
         try (OrisunServer second = OrisunServer.start(OrisunConfig.fromEnv(env))) {
             assertThat(second.ready()).as("ready as soon as start returns").isTrue();
+            assertThat(second.embeddedPostgres().orElseThrow().startedDirectly()).as("pg_ctl run directly").isTrue();
             GetEventsResponse events = call(second, stub -> stub.getEvents(GetEventsRequest.newBuilder()
                     .setBoundary("orisun_test_1").setCount(10).build()));
             assertThat(events.getEventsList()).singleElement()
@@ -62,6 +67,16 @@ class EmbeddedDefaultsIT {
                     .setBoundary("orisun_test_1").setCount(10).build())).getEventsList())
                     .extracting(io.orisun.proto.Event::getEventId).containsExactly("persist-1", "after-restart-orisun_test_1");
         }
+        assertThat(Files.exists(dataDir.resolve("orisun/pg/postmaster.pid"))).as("PostgreSQL stopped again").isFalse();
+
+        // Recorded binaries that have gone (a cleaned temporary directory): the library's start takes over.
+        Files.writeString(binaries, dataDir.resolve("no-such-binaries/bin").toString());
+        try (OrisunServer third = OrisunServer.start(OrisunConfig.fromEnv(env))) {
+            assertThat(third.embeddedPostgres().orElseThrow().startedDirectly()).isFalse();
+            assertThat(call(third, stub -> stub.getEvents(GetEventsRequest.newBuilder()
+                    .setBoundary("orisun_test_1").setCount(10).build())).getEventsList()).hasSize(2);
+        }
+        assertThat(Files.readString(binaries)).as("recorded again").isEqualTo(recorded);
     }
 
     @Test
