@@ -36,6 +36,7 @@ final class EmbeddedPostgres implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration POLL = Duration.ofMillis(10);
     private static final String SUPERUSER = "postgres";
+    private static final String DATA_DIRECTORY = "SHOW data_directory";
 
     /**
      * The server's settings. The library defaults to fsync=off and synchronous_commit=off, which suit throwaway
@@ -188,9 +189,13 @@ final class EmbeddedPostgres implements AutoCloseable {
         long deadline = started + START_TIMEOUT.toNanos();
         SQLException last = null;
         while (System.nanoTime() < deadline) {
-            try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
-                s.execute("SELECT 1");
-                return;
+            // The server that answers must be this data directory's: another one on the port would take saves that
+            // this directory never sees (and this postmaster, unable to bind, exits).
+            try (Connection c = connect("postgres"); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery(DATA_DIRECTORY)) {
+                if (rs.next() && isThisDataDirectory(rs.getString(1))) {
+                    return;
+                }
             } catch (SQLException e) {
                 last = e;
             }
@@ -208,6 +213,14 @@ final class EmbeddedPostgres implements AutoCloseable {
         }
         throw new IllegalStateException("the embedded PostgreSQL in " + dataDirectory + " did not answer on port " + port
                 + " (see " + logFile(dataDirectory) + ")", last);
+    }
+
+    private boolean isThisDataDirectory(String reported) {
+        try {
+            return Path.of(reported).toRealPath().equals(dataDirectory.toRealPath());
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     private Connection connect(String database) throws SQLException {

@@ -2,6 +2,7 @@ package io.orisun.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -11,8 +12,10 @@ import io.orisun.proto.GetEventsRequest;
 import io.orisun.proto.GetEventsResponse;
 import io.orisun.proto.SaveEventsRequest;
 import io.orisun.testsupport.NatsFixture;
+import io.orisun.testsupport.PostgresFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -77,6 +80,25 @@ class EmbeddedDefaultsIT {
                     .setBoundary("orisun_test_1").setCount(10).build())).getEventsList()).hasSize(2);
         }
         assertThat(Files.readString(binaries)).as("recorded again").isEqualTo(recorded);
+    }
+
+    @Test
+    void a_warm_start_on_a_port_another_postgres_holds_fails_rather_than_use_that_server() throws Exception {
+        PostgresFixture other = PostgresFixture.shared();
+        assumeTrue("embedded".equals(other.kind()), "needs the tests' own PostgreSQL on this machine");
+        Map<String, String> env = new HashMap<>(Map.of(
+                "ORISUN_DATA_DIR", dataDir.resolve("orisun").toString(),
+                "ORISUN_NATS_STORE_DIR", dataDir.resolve("nats").toString(),
+                "ORISUN_NATS_PORT", String.valueOf(NatsFixture.freePort()),
+                "ORISUN_PG_PORT", String.valueOf(NatsFixture.freePort()),
+                "ORISUN_GRPC_PORT", "0",
+                "ORISUN_ADMIN_PORT", "0"));
+        OrisunServer.start(OrisunConfig.fromEnv(env)).close();
+        env.put("ORISUN_PG_PORT", String.valueOf(other.port()));
+
+        assertThatThrownBy(() -> OrisunServer.start(OrisunConfig.fromEnv(env)).close())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("did not answer on port " + other.port());
+        assertThat(Files.exists(dataDir.resolve("orisun/pg/postmaster.pid"))).as("no postmaster left").isFalse();
     }
 
     @Test
