@@ -131,7 +131,7 @@ public final class OrisunServer implements AutoCloseable {
 
         phases.mark("pools");
         List<BoundarySpec> boundaries = config.boundaries().boundaries();
-        applySchemas(admin, boundaries);
+        applySchemas(admin, boundaries, pg.adminPool().maxOpen());
         phases.mark("schemas");
         LOG.log(System.Logger.Level.INFO, "boundaries: {0}", boundaries.stream()
                 .map(b -> b.name() + " (schema " + b.schema() + ")").toList());
@@ -259,21 +259,26 @@ public final class OrisunServer implements AutoCloseable {
     }
 
     /**
-     * Brings every configured boundary's schema to the newest version, one boundary per thread ({@link
-     * BoundarySchema#apply} is safe to run concurrently), and fails with the first boundary's error in the order
-     * of the configuration.
+     * Brings every configured boundary's schema to the newest version ({@link BoundarySchema#apply} is safe to run
+     * concurrently), on as many threads as the admin pool has connections, so that none waits for one; each thread
+     * takes its share of the boundaries in turn and stops at its first failure, which start-up then reports.
      */
-    private static void applySchemas(javax.sql.DataSource admin, List<BoundarySpec> boundaries) {
-        if (boundaries.size() == 1) {
-            BoundarySchema.apply(admin, boundaries.getFirst());
+    private static void applySchemas(javax.sql.DataSource admin, List<BoundarySpec> boundaries, int connections) {
+        int workers = Math.max(1, Math.min(boundaries.size(), connections));
+        if (workers == 1) {
+            boundaries.forEach(boundary -> BoundarySchema.apply(admin, boundary));
             return;
         }
-        List<PendingStart<AutoCloseable>> runs = boundaries.stream()
-                .map(boundary -> PendingStart.<AutoCloseable>begin("orisun-migrate-" + boundary.name(), () -> {
-                    BoundarySchema.apply(admin, boundary);
-                    return () -> { };
-                }))
-                .toList();
+        List<PendingStart<AutoCloseable>> runs = new java.util.ArrayList<>();
+        for (int worker = 0; worker < workers; worker++) {
+            int first = worker;
+            List<BoundarySpec> share = java.util.stream.IntStream.range(0, boundaries.size())
+                    .filter(i -> i % workers == first).mapToObj(boundaries::get).toList();
+            runs.add(PendingStart.begin("orisun-migrate-" + worker, () -> {
+                share.forEach(boundary -> BoundarySchema.apply(admin, boundary));
+                return () -> { };
+            }));
+        }
         RuntimeException failure = null;
         for (PendingStart<AutoCloseable> run : runs) {
             try {
