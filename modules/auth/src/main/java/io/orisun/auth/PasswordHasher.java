@@ -4,6 +4,7 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.orisun.api.Unavailable;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,14 +26,25 @@ final class PasswordHasher {
 
     private final BCrypt.Hasher hasher = BCrypt.with(new SecureRandom());
     private final BCrypt.Verifyer verifyer = BCrypt.verifyer();
-    private final byte[] decoy;
+    private final CompletableFuture<byte[]> decoy = new CompletableFuture<>();
     private final AtomicLong checks = new AtomicLong();
     private final Semaphore running = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
 
+    /**
+     * Starts making the decoy hash on a thread of its own: it costs a bcrypt hash, which the server's start-up does
+     * not wait for. A check of an unknown username in the first moments after start-up waits for it instead.
+     */
     PasswordHasher() {
-        byte[] random = new byte[16];
-        new SecureRandom().nextBytes(random);
-        decoy = hasher.hash(COST, java.util.HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII));
+        Thread.ofPlatform().daemon().name("orisun-decoy-hash").start(() -> {
+            try {
+                byte[] random = new byte[16];
+                new SecureRandom().nextBytes(random);
+                decoy.complete(hasher.hash(COST,
+                        java.util.HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII)));
+            } catch (RuntimeException | Error e) {
+                decoy.completeExceptionally(e);
+            }
+        });
     }
 
     /** Whether {@code password} is short enough for bcrypt to read all of it. */
@@ -53,6 +65,14 @@ final class PasswordHasher {
     /** Whether {@code password} matches {@code hash}. A password too long to have been accepted never matches. */
     boolean matches(String password, String hash) {
         checks.incrementAndGet();
+        return verifies(password, hash);
+    }
+
+    /**
+     * Whether {@code password} matches {@code hash}, like {@link #matches}, but not counted in {@link #checks()}:
+     * for the node's own look at the administrator's password, which runs in the background after start-up.
+     */
+    boolean verifies(String password, String hash) {
         if (!fits(password)) {
             return false;
         }
@@ -74,7 +94,7 @@ final class PasswordHasher {
         if (fits(password)) {
             acquire();
             try {
-                verifyer.verify(password.getBytes(StandardCharsets.UTF_8), decoy);
+                verifyer.verify(password.getBytes(StandardCharsets.UTF_8), decoy.join());
             } finally {
                 running.release();
             }

@@ -337,9 +337,17 @@ public final class UserDirectory implements AutoCloseable {
             }
             refresh();
         }
-        store.byUsername(administrator.username())
-                .filter(user -> hasher.matches(Authenticator.DEFAULT_PASSWORD, user.passwordHash()))
-                .ifPresent(user -> authenticator.warnAboutDefaultPassword(user.username()));
+        // Only a warning depends on it, and it costs a bcrypt check: start-up does not wait for it.
+        Thread.ofPlatform().daemon().name("orisun-default-password-check").start(() -> {
+            try {
+                store.byUsername(administrator.username())
+                        .filter(user -> hasher.verifies(Authenticator.DEFAULT_PASSWORD, user.passwordHash()))
+                        .ifPresent(user -> authenticator.warnAboutDefaultPassword(user.username()));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "the check of the administrator''s password did not run: {0}",
+                        e.getMessage());
+            }
+        });
     }
 
     private void save(Criterion context, Position expected, UserEvent event) {

@@ -6,8 +6,10 @@ import io.orisun.api.OrisunException;
 import io.orisun.api.Unavailable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -45,6 +47,11 @@ public final class BoundarySchema {
             if (!connection.getAutoCommit()) {
                 connection.setAutoCommit(true);
             }
+            if (isCurrent(connection, boundary)) {
+                LOG.log(System.Logger.Level.DEBUG, "boundary {0} in schema {1} is at version {2}: nothing to migrate",
+                        boundary.name(), boundary.schema(), MigrationScripts.history().getLast().version());
+                return;
+            }
             run(connection, SchemaStatements.LOCK, lockName);
             try {
                 createSchema(connection, boundary);
@@ -55,6 +62,47 @@ public final class BoundarySchema {
         } catch (SQLException e) {
             throw migrationFailure(e, tables);
         }
+    }
+
+    /**
+     * The cheap check before Flyway, whose set-up, scan and validation cost more than the rest of a warm start-up:
+     * true only when the boundary's history holds exactly this version's migrations, in order, each successful and
+     * with the recorded description, script and checksum (a baseline row aside). Anything else (no history yet, a
+     * version behind or ahead, a failed or edited migration) answers false, and Flyway then migrates or reports as
+     * it always did. Rows appear only when their migration's transaction commits, so a concurrent migration by
+     * another node is never seen half done.
+     */
+    static boolean isCurrent(Connection connection, BoundarySpec boundary) throws SQLException {
+        String history = BoundarySpec.quote(boundary.schema()) + "." + BoundarySpec.quote(historyTable(boundary));
+        try (PreparedStatement exists = connection.prepareStatement(SchemaStatements.HISTORY_EXISTS)) {
+            exists.setString(1, history);
+            try (ResultSet rs = exists.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    return false;
+                }
+            }
+        }
+        List<MigrationScripts.Applied> expected = MigrationScripts.history();
+        List<MigrationScripts.Applied> recorded = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(SchemaStatements.HISTORY.formatted(history))) {
+            while (rs.next()) {
+                boolean baseline = "BASELINE".equals(rs.getString("type"));
+                if (!rs.getBoolean("success") || !baseline && !"SQL".equals(rs.getString("type"))) {
+                    return false;
+                }
+                int checksum = rs.getInt("checksum");
+                if (!baseline) {
+                    recorded.add(new MigrationScripts.Applied(rs.getString("version"), rs.getString("description"),
+                            rs.getString("script"), rs.wasNull() ? 0 : checksum));
+                }
+            }
+        }
+        return recorded.equals(expected);
+    }
+
+    private static String historyTable(BoundarySpec boundary) {
+        return boundary.name() + "_orisun_schema_history";
     }
 
     private static void run(Connection connection, String sql, String lockName) throws SQLException {
@@ -100,7 +148,7 @@ public final class BoundarySchema {
                 .defaultSchema(boundary.schema())
                 .schemas(boundary.schema())
                 .createSchemas(false)
-                .table(boundary.name() + "_orisun_schema_history")
+                .table(historyTable(boundary))
                 .placeholders(Map.of(
                         "schema", BoundarySpec.quote(boundary.schema()),
                         "boundary", boundary.name(),

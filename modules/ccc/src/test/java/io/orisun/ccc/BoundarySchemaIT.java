@@ -71,6 +71,78 @@ class BoundarySchemaIT {
     }
 
     @Test
+    void a_boundary_at_the_newest_version_is_recognised_from_its_history_alone() throws Exception {
+        BoundarySpec first = boundary("checked", "shared_check");
+        BoundarySpec second = boundary("checked_too", "shared_check");
+        try (LogUnderTest db = new LogUnderTest(first, second);
+             Connection connection = db.writes.getConnection()) {
+            assertThat(BoundarySchema.isCurrent(connection, first))
+                    .as("the checksums computed here are the ones Flyway recorded").isTrue();
+            assertThat(db.query("SELECT count(*) FROM shared_check.checked_too_orisun_schema_history"
+                    + " WHERE type = 'BASELINE'")).as("the second boundary of a shared schema has a baseline row").isEqualTo(1);
+            assertThat(BoundarySchema.isCurrent(connection, second)).isTrue();
+            assertThat(BoundarySchema.isCurrent(connection, boundary("never_migrated", "shared_check"))).isFalse();
+            assertThat(BoundarySchema.isCurrent(connection, boundary("never_migrated", "no_such_schema"))).isFalse();
+        }
+    }
+
+    @Test
+    void a_history_one_version_behind_is_brought_to_the_newest_version_by_flyway() throws Exception {
+        BoundarySpec spec = boundary("behind", "public");
+        String newest = MigrationScripts.history().getLast().version();
+        try (LogUnderTest db = new LogUnderTest(spec)) {
+            db.append("behind", event("b-1", "T", "{}"));
+            // As if the newest migration had never run: its history row and the save function it replaces are gone.
+            execute(db, "DELETE FROM public.behind_orisun_schema_history WHERE version = '" + newest + "'");
+            execute(db, "DROP FUNCTION public.behind_orisun_save_batch");
+            try (Connection connection = db.writes.getConnection()) {
+                assertThat(BoundarySchema.isCurrent(connection, spec)).isFalse();
+            }
+
+            BoundarySchema.apply(db.writes, spec);
+
+            assertThat(db.query("SELECT count(*) FROM public.behind_orisun_schema_history WHERE version = '"
+                    + newest + "' AND success")).as("the newest migration ran again").isEqualTo(1);
+            assertThat(db.query("SELECT count(*) FROM pg_proc WHERE proname = 'behind_orisun_save_batch'"))
+                    .as("the save function is back").isEqualTo(1);
+            try (Connection connection = db.writes.getConnection()) {
+                assertThat(BoundarySchema.isCurrent(connection, spec)).isTrue();
+            }
+            db.append("behind", event("b-2", "T", "{}"));
+            assertThat(db.readAll("behind")).extracting(Event::eventId).containsExactly("b-1", "b-2");
+        }
+    }
+
+    @Test
+    void an_applied_migration_whose_checksum_differs_still_fails_flyway_validation() throws Exception {
+        BoundarySpec spec = boundary("edited", "public");
+        try (LogUnderTest db = new LogUnderTest(spec)) {
+            execute(db, "UPDATE public.edited_orisun_schema_history SET checksum = checksum + 1 WHERE version = '1'");
+
+            assertThatThrownBy(() -> BoundarySchema.apply(db.writes, spec)).isInstanceOf(FailedPrecondition.class)
+                    .hasMessageContaining("edited").hasMessageContaining("checksum");
+        }
+    }
+
+    @Test
+    void a_failed_migration_in_the_history_is_not_taken_for_the_newest_version() throws Exception {
+        BoundarySpec spec = boundary("failed_once", "public");
+        try (LogUnderTest db = new LogUnderTest(spec)) {
+            execute(db, "UPDATE public.failed_once_orisun_schema_history SET success = false WHERE version = '2'");
+            try (Connection connection = db.writes.getConnection()) {
+                assertThat(BoundarySchema.isCurrent(connection, spec)).isFalse();
+            }
+            assertThatThrownBy(() -> BoundarySchema.apply(db.writes, spec)).isInstanceOf(FailedPrecondition.class);
+        }
+    }
+
+    private static void execute(LogUnderTest db, String sql) throws Exception {
+        try (Connection connection = db.writes.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    @Test
     void migrating_the_same_boundaries_from_many_threads_at_once_is_harmless() throws Exception {
         PostgresFixture.Database database = PostgresFixture.shared().newDatabase();
         List<BoundarySpec> specs = List.of(boundary("racing_a", "fresh_schema"), boundary("racing_b", "fresh_schema"));

@@ -65,8 +65,17 @@ public final class Main {
             return;
         }
         if (arguments.contains("--train")) {
-            // A training run for the runtime image's AOT cache: start, then stop cleanly so the JVM writes it.
+            // A training run for the runtime image's AOT cache: start, then stop cleanly so the JVM writes it. The
+            // first start initialises a new data directory; the second is the warm start users see, which takes
+            // other paths (the embedded PostgreSQL's direct start, the schema check without Flyway).
             server.close();
+            try {
+                OrisunServer.start(config).close();
+            } catch (RuntimeException e) {
+                log.log(System.Logger.Level.ERROR, "the warm start of the training run failed: " + e.getMessage(), e);
+                System.exit(1);
+                return;
+            }
             System.exit(0);
             return;
         }

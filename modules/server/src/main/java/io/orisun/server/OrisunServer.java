@@ -26,6 +26,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A running Orisun-J node: its PostgreSQL (embedded or external), its NATS (embedded child process or external),
@@ -77,10 +79,17 @@ public final class OrisunServer implements AutoCloseable {
 
     private void startComponents() {
         long started = System.nanoTime();
+        StartupPhases phases = new StartupPhases(started);
         metrics = new NodeMetrics(nodeId);
         resources.push(metrics);
         Tracing tracing = this.tracing.orElseGet(() -> Tracing.create(config.otel()));
         resources.push(tracing);
+        phases.mark("metrics and tracing");
+        // nats-server is a process of its own that needs nothing from PostgreSQL, so it starts while PostgreSQL does.
+        NatsConfig natsConfig = config.nats();
+        Optional<PendingStart<EmbeddedNats>> natsStart = natsConfig.url().isPresent() ? Optional.empty()
+                : Optional.of(PendingStart.begin("orisun-nats-start", () -> EmbeddedNats.start(natsConfig)));
+        natsStart.ifPresent(resources::push);
         PostgresConfig pg = config.postgres();
         String pgHost;
         int pgPort;
@@ -109,6 +118,7 @@ public final class OrisunServer implements AutoCloseable {
                             + " session connections direct to {3}:{4,number,#}", pgHost, pgPort,
                     pg.poolMode().name().toLowerCase(java.util.Locale.ROOT), pg.directHost().orElse(pgHost), pg.directPort());
         }
+        phases.mark("postgres");
         HikariDataSource admin = pool("admin", directUrl, pgUser, pgPassword, pg.adminPool(), "");
         // A node paused or cut off in the middle of a save would otherwise hold the boundary's write lock, and
         // with it every other node's saves, for as long as its TCP connection lives. It is a session setting (a
@@ -119,27 +129,28 @@ public final class OrisunServer implements AutoCloseable {
         HikariDataSource writes = pool("write", jdbcUrl, pgUser, pgPassword, pg.writePool(), writeSessionSql);
         HikariDataSource reads = pool("read", jdbcUrl, pgUser, pgPassword, pg.readPool(), "");
 
+        phases.mark("pools");
         List<BoundarySpec> boundaries = config.boundaries().boundaries();
-        for (BoundarySpec boundary : boundaries) {
-            BoundarySchema.apply(admin, boundary);
-        }
+        applySchemas(admin, boundaries, pg.adminPool().maxOpen());
+        phases.mark("schemas");
         LOG.log(System.Logger.Level.INFO, "boundaries: {0}", boundaries.stream()
                 .map(b -> b.name() + " (schema " + b.schema() + ")").toList());
 
-        NatsConfig natsConfig = config.nats();
         String natsUrl;
-        if (natsConfig.url().isPresent()) {
-            natsUrl = natsConfig.url().get();
+        if (natsStart.isEmpty()) {
+            natsUrl = natsConfig.url().orElseThrow();
             LOG.log(System.Logger.Level.INFO, "NATS: external at {0}", natsUrl);
         } else {
-            embeddedNats = EmbeddedNats.start(natsConfig);
+            embeddedNats = natsStart.get().await();
             resources.push(embeddedNats);
             natsUrl = embeddedNats.url();
             LOG.log(System.Logger.Level.INFO, "NATS: embedded nats-server on port {0,number,#}, store in {1}",
                     natsConfig.port(), natsConfig.storeDir().toAbsolutePath().normalize());
         }
+        phases.mark("nats-server");
         Connection nats = connectNats(natsUrl);
         resources.push(nats::close);
+        phases.mark("nats connection");
 
         GroupCommitConfig gc = config.groupCommit();
         LogObservation observation = new LogObservation(metrics.registry(), tracing.tracer());
@@ -156,11 +167,16 @@ public final class OrisunServer implements AutoCloseable {
         registry.onActivated(eventLog::addBoundary);
         ServerContext context = new ServerContext(config, nodeId, writes, reads, admin,
                 new ServerContext.PostgresEndpoint(directUrl, pgUser, pgPassword), eventLog, nats, registry, resources::push);
+        phases.mark("event log");
         IndexEndpoints indexes = IndexEndpoints.create(context);
         SubscriptionEndpoints subscriptions = SubscriptionEndpoints.create(context, observation);
+        phases.mark("publishers");
         UserEndpoints users = UserEndpoints.create(context);
+        phases.mark("users");
         BoundaryEndpoints boundaryCatalog = BoundaryEndpoints.create(context);
+        phases.mark("boundary catalog");
         AuthInterceptor auth = AuthInterceptor.create(context, users);
+        phases.mark("authentication");
         EventLog advisedLog = new ObservedEventLog(new AdvisedEventLog(eventLog, indexes.advisor()), metrics.registry(),
                 tracing.tracer());
         LogSampler sampler = new LogSampler(admin, registry, metrics.registry(), indexes.advisor(), subscriptions);
@@ -171,6 +187,7 @@ public final class OrisunServer implements AutoCloseable {
         io.micrometer.core.instrument.Gauge.builder("orisun.pubsub.subscriptions.active", subscriptions,
                 SubscriptionEndpoints::activePubSubs).description("Open pub/sub subscription streams")
                 .register(metrics.registry());
+        phases.mark("dashboard");
 
         List<ServerCapability> capabilities = List.of(ServerCapability.SERVER_CAPABILITY_COMMAND_CONTEXT_CONSISTENCY,
                 ServerCapability.SERVER_CAPABILITY_CATCH_UP_SUBSCRIPTIONS, ServerCapability.SERVER_CAPABILITY_INDEX_MANAGEMENT,
@@ -228,14 +245,131 @@ public final class OrisunServer implements AutoCloseable {
         if (config.grpc().reflectionEnabled()) {
             builder.addFeature(GrpcReflectionFeature.create(reflection -> reflection.enabled(true).addSocket("@default")));
         }
+        phases.mark("routing");
         webServer = builder.build().start();
+        phases.mark("listeners");
         resources.push(webServer::stop);
         // Closed before the listener stops: open subscription streams end at once with UNAVAILABLE instead of
         // holding the listener's shutdown for its whole grace period.
         resources.push(subscriptions::close);
+        // The second figure counts from the JVM's own start (its uptime), so it includes the JVM's start-up and
+        // everything before this method. The process start time of ProcessHandle is too coarse on Linux (its boot
+        // time is in whole seconds).
+        long sinceJvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
         LOG.log(System.Logger.Level.INFO, "gRPC listening on port {0,number,#}, health on port {1,number,#}, node {2}"
-                        + " ({3,number,#} ms after start-up began)",
-                webServer.port(), webServer.port("admin"), nodeId, Duration.ofNanos(System.nanoTime() - started).toMillis());
+                        + " ({3,number,#} ms after start-up began, {4,number,#} ms after the JVM started)",
+                webServer.port(), webServer.port("admin"), nodeId, Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                sinceJvmStart);
+        LOG.log(System.Logger.Level.INFO, "start-up phases (ms): {0}", phases);
+    }
+
+    /**
+     * Brings every configured boundary's schema to the newest version ({@link BoundarySchema#apply} is safe to run
+     * concurrently), on as many threads as the admin pool has connections, so that none waits for one; each thread
+     * takes its share of the boundaries in turn and stops at its first failure, which start-up then reports.
+     */
+    private static void applySchemas(javax.sql.DataSource admin, List<BoundarySpec> boundaries, int connections) {
+        int workers = Math.max(1, Math.min(boundaries.size(), connections));
+        if (workers == 1) {
+            boundaries.forEach(boundary -> BoundarySchema.apply(admin, boundary));
+            return;
+        }
+        List<PendingStart<AutoCloseable>> runs = new java.util.ArrayList<>();
+        for (int worker = 0; worker < workers; worker++) {
+            int first = worker;
+            List<BoundarySpec> share = java.util.stream.IntStream.range(0, boundaries.size())
+                    .filter(i -> i % workers == first).mapToObj(boundaries::get).toList();
+            runs.add(PendingStart.begin("orisun-migrate-" + worker, () -> {
+                share.forEach(boundary -> BoundarySchema.apply(admin, boundary));
+                return () -> { };
+            }));
+        }
+        RuntimeException failure = null;
+        for (PendingStart<AutoCloseable> run : runs) {
+            try {
+                run.await();
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** How long each step of start-up took, for the log line that ends it. */
+    private static final class StartupPhases {
+
+        private final StringBuilder text = new StringBuilder();
+        private long last;
+
+        StartupPhases(long started) {
+            this.last = started;
+        }
+
+        void mark(String phase) {
+            long now = System.nanoTime();
+            text.append(text.isEmpty() ? "" : ", ").append(phase).append(' ').append((now - last) / 1_000_000);
+            last = now;
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
+    }
+
+    /**
+     * A part of start-up that runs on a thread of its own while the rest goes on. Registered as a resource, it
+     * stops what it started if start-up fails before {@link #await()} hands it over.
+     */
+    private static final class PendingStart<T extends AutoCloseable> implements AutoCloseable {
+
+        private final CompletableFuture<T> result = new CompletableFuture<>();
+        private volatile boolean handedOver;
+
+        static <T extends AutoCloseable> PendingStart<T> begin(String name, java.util.function.Supplier<T> task) {
+            PendingStart<T> pending = new PendingStart<>();
+            Thread.ofPlatform().name(name).daemon().start(() -> {
+                try {
+                    pending.result.complete(task.get());
+                } catch (RuntimeException | Error e) {
+                    pending.result.completeExceptionally(e);
+                }
+            });
+            return pending;
+        }
+
+        /** Waits for the task and returns what it started, or rethrows its failure. */
+        T await() {
+            try {
+                T started = result.join();
+                handedOver = true;
+                return started;
+            } catch (CompletionException e) {
+                handedOver = true;
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (!handedOver) {
+                T started;
+                try {
+                    started = result.join();
+                } catch (CompletionException e) {
+                    return;
+                }
+                started.close();
+            }
+        }
     }
 
     private static String jdbcUrl(String host, int port, PostgresConfig pg) {
@@ -307,6 +441,11 @@ public final class OrisunServer implements AutoCloseable {
     /** Whether PostgreSQL and NATS are reachable. */
     public boolean ready() {
         return readiness != null && readiness.ready();
+    }
+
+    /** The embedded PostgreSQL, when this node runs one. */
+    Optional<EmbeddedPostgres> embeddedPostgres() {
+        return Optional.ofNullable(embeddedPostgres);
     }
 
     /** The embedded nats-server child, when this node runs one. */
