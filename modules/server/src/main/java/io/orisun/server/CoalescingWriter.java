@@ -29,13 +29,20 @@ final class CoalescingWriter implements DataWriter {
             Thread.ofPlatform().name("orisun-write-linger").daemon().factory());
 
     private final DataWriter socket;
+    private final EndedStreams ended;
     private final ReentrantLock lock = new ReentrantLock();
     private final byte[] held = new byte[LIMIT];
     private int heldBytes;
     private boolean lingering;
 
     CoalescingWriter(DataWriter socket) {
+        this(socket, new EndedStreams());
+    }
+
+    /** Also tells {@code ended} which streams the frames written end. */
+    CoalescingWriter(DataWriter socket, EndedStreams ended) {
         this.socket = socket;
+        this.ended = ended;
     }
 
     /** Runs {@code body} with this thread's frames held back as described above, and sends what is left at the end. */
@@ -82,6 +89,7 @@ final class CoalescingWriter implements DataWriter {
 
     @Override
     public void writeNow(BufferData buffer) {
+        ended.scan(buffer);
         Batch batch = BATCH.get();
         lock.lock();
         try {

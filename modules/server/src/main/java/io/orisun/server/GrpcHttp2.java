@@ -72,8 +72,10 @@ final class GrpcHttp2 implements ServerConnectionSelector {
 
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
-        return helidon.connection(new Filtered(ctx, DataReader.create(new RepeatedResetFilter(ctx.dataReader())),
-                new CoalescingWriter(ctx.dataWriter())));
+        EndedStreams ended = new EndedStreams();
+        return helidon.connection(new Filtered(ctx,
+                DataReader.create(new RepeatedResetFilter(ctx.dataReader(), ended)),
+                new CoalescingWriter(ctx.dataWriter(), ended)));
     }
 
     /** The connection's context, with the filtered reader and the coalescing writer in place of the socket's. */

@@ -29,6 +29,7 @@ final class RepeatedResetFilter implements Supplier<byte[]> {
     private static final int RST_STREAM = 0x3;
 
     private final DataReader source;
+    private final EndedStreams ended;
     private final Map<Integer, Boolean> reset = new LinkedHashMap<>(256, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
@@ -44,7 +45,13 @@ final class RepeatedResetFilter implements Supplier<byte[]> {
     private long dropped;
 
     RepeatedResetFilter(DataReader source) {
+        this(source, new EndedStreams());
+    }
+
+    /** Also drops every reset of a stream that {@code ended} says the server has ended. */
+    RepeatedResetFilter(DataReader source, EndedStreams ended) {
         this.source = source;
+        this.ended = ended;
     }
 
     /** The next bytes for the HTTP/2 connection, or {@code null} at the end of the input. */
@@ -119,7 +126,8 @@ final class RepeatedResetFilter implements Supplier<byte[]> {
             }
             headerFilled = 0;
             payloadLeft = ((header[0] & 0xFFL) << 16) | ((header[1] & 0xFFL) << 8) | (header[2] & 0xFFL);
-            dropping = (header[3] & 0xFF) == RST_STREAM && payloadLeft == 4 && reset.put(streamId(), Boolean.TRUE) != null;
+            dropping = (header[3] & 0xFF) == RST_STREAM && payloadLeft == 4
+                    && (reset.put(streamId(), Boolean.TRUE) != null || ended.ended(streamId()));
             if (dropping) {
                 dropped++;
                 changed = true;

@@ -2,6 +2,7 @@ package io.orisun.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,38 @@ class RepeatedResetFilterTest {
         RepeatedResetFilter filter = new RepeatedResetFilter(reader(input, input.length));
 
         assertThat(filter.filter(input)).isSameAs(input);
+    }
+
+    @Test
+    void drops_the_first_reset_of_a_stream_the_server_has_ended_and_passes_resets_of_live_streams() {
+        EndedStreams ended = new EndedStreams();
+        // The server's writes: trailers ending stream 5 (HEADERS, END_STREAM | END_HEADERS), then one DATA frame of
+        // stream 9 without END_STREAM and a DATA frame ending stream 11, in one buffer.
+        ended.scan(BufferData.create(frameWithFlags(0x1, 0x5, 5, new byte[12])));
+        ended.scan(BufferData.create(concat(frameWithFlags(0x0, 0x0, 9, new byte[200]),
+                frameWithFlags(0x0, 0x1, 11, new byte[3]))));
+        assertThat(ended.ended(5)).isTrue();
+        assertThat(ended.ended(9)).isFalse();
+        assertThat(ended.ended(11)).isTrue();
+
+        byte[] cancelEnded = frame(0x3, 5, new byte[] {0, 0, 0, 8});
+        byte[] cancelLive = frame(0x3, 9, new byte[] {0, 0, 0, 8});
+        byte[] cancelEndedData = frame(0x3, 11, new byte[] {0, 0, 0, 0});
+        byte[] input = concat(PREFACE, cancelEnded, cancelLive, cancelEndedData);
+        for (int chunk : new int[] {1, 7, input.length}) {
+            RepeatedResetFilter filter = new RepeatedResetFilter(reader(input, chunk), ended);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (byte[] bytes = filter.get(); bytes != null; bytes = filter.get()) {
+                out.writeBytes(bytes);
+            }
+            assertThat(out.toByteArray()).as("reads of %d bytes", chunk).isEqualTo(concat(PREFACE, cancelLive));
+        }
+    }
+
+    private static byte[] frameWithFlags(int type, int flags, int streamId, byte[] payload) {
+        byte[] frame = frame(type, streamId, payload);
+        frame[4] = (byte) flags;
+        return frame;
     }
 
     private static DataReader reader(byte[] input, int chunk) {
