@@ -1,31 +1,23 @@
 package io.orisun.server;
 
 import io.helidon.common.buffers.BufferData;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The streams of one HTTP/2 connection that the server has ended (a HEADERS or DATA frame with END_STREAM written),
- * the most recent {@value #REMEMBERED} of them. Helidon 4.5 may forget such a stream at once, and then answers a
- * client's later RST_STREAM for it (a cancel that crossed the last frame, or grpc-java closing its own half after
- * the server finished first) with GOAWAY(PROTOCOL_ERROR), ending every call of the connection. RFC 9113 makes such a
- * reset harmless, so {@link RepeatedResetFilter} drops it; a reset carries no flow-control credit, so nothing else
- * changes.
+ * the most recent {@value RecentStreamIds#REMEMBERED} of them. Helidon 4.5 may forget such a stream at once, and
+ * then answers a client's later RST_STREAM for it (a cancel that crossed the last frame, or grpc-java closing its
+ * own half after the server finished first) with GOAWAY(PROTOCOL_ERROR), ending every call of the connection.
+ * RFC 9113 makes such a reset harmless, so {@link RepeatedResetFilter} drops it; a reset carries no flow-control
+ * credit, so nothing else changes.
  */
 final class EndedStreams {
 
-    static final int REMEMBERED = 4096;
     private static final int HEADER_LENGTH = 9;
     private static final int DATA = 0x0;
     private static final int HEADERS = 0x1;
     private static final int END_STREAM = 0x1;
 
-    private final Map<Integer, Boolean> ended = new LinkedHashMap<>(256, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+    private final RecentStreamIds ended = new RecentStreamIds();
 
     /**
      * Notes the streams that the frames in {@code buffer} end, without consuming it. Helidon writes whole frames,
@@ -42,9 +34,7 @@ final class EndedStreams {
                 int streamId = ((byteAt(buffer, at + 5) & 0x7F) << 24) | (byteAt(buffer, at + 6) << 16)
                         | (byteAt(buffer, at + 7) << 8) | byteAt(buffer, at + 8);
                 if (streamId != 0) {
-                    synchronized (this) {
-                        ended.put(streamId, Boolean.TRUE);
-                    }
+                    ended.add(streamId);
                 }
             }
             at += HEADER_LENGTH + length;
@@ -56,7 +46,7 @@ final class EndedStreams {
     }
 
     /** Whether the server has ended this stream, as far as this connection remembers. */
-    synchronized boolean ended(int streamId) {
-        return ended.containsKey(streamId);
+    boolean ended(int streamId) {
+        return ended.contains(streamId);
     }
 }

@@ -2,8 +2,6 @@ package io.orisun.server;
 
 import io.helidon.common.buffers.DataReader;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -18,24 +16,18 @@ import java.util.function.Supplier;
  * repeat as a rapid reset. A repeated reset says nothing new: the first one already closed the stream.
  *
  * <p>The filter parses only the frame layout (the 24-byte client preface, then 9-byte headers and their payloads),
- * and remembers the last {@value #REMEMBERED} stream ids the client reset. It runs on the connection's reading
- * thread only.
+ * and remembers the last {@value RecentStreamIds#REMEMBERED} stream ids the client reset. It runs on the
+ * connection's reading thread only.
  */
 final class RepeatedResetFilter implements Supplier<byte[]> {
 
-    static final int REMEMBERED = 4096;
     private static final int PREFACE_LENGTH = 24;
     private static final int HEADER_LENGTH = 9;
     private static final int RST_STREAM = 0x3;
 
     private final DataReader source;
     private final EndedStreams ended;
-    private final Map<Integer, Boolean> reset = new LinkedHashMap<>(256, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+    private final RecentStreamIds reset = new RecentStreamIds();
     private final byte[] header = new byte[HEADER_LENGTH];
     private byte[] scratch = new byte[0];
     private int prefaceLeft = PREFACE_LENGTH;
@@ -127,7 +119,7 @@ final class RepeatedResetFilter implements Supplier<byte[]> {
             headerFilled = 0;
             payloadLeft = ((header[0] & 0xFFL) << 16) | ((header[1] & 0xFFL) << 8) | (header[2] & 0xFFL);
             dropping = (header[3] & 0xFF) == RST_STREAM && payloadLeft == 4
-                    && (reset.put(streamId(), Boolean.TRUE) != null || ended.ended(streamId()));
+                    && (!reset.add(streamId()) || ended.ended(streamId()));
             if (dropping) {
                 dropped++;
                 changed = true;
