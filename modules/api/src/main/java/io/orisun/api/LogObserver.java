@@ -27,4 +27,11 @@ public interface LogObserver {
     /** Publishing {@code boundary} to JetStream failed with {@code cause}; the publisher retries. */
     default void publishFailed(String boundary, Exception cause) {
     }
+
+    /**
+     * A statement on {@code boundary} was cancelled because it ran past its budget; {@code operation} is
+     * {@code "write"} for the writer-lock budget of a save, {@code "read"} for the budget of a read statement.
+     */
+    default void budgetExceeded(String boundary, String operation) {
+    }
 }

@@ -6,7 +6,7 @@ package io.orisun.api;
  */
 public sealed abstract class OrisunException extends RuntimeException
         permits ConsistencyViolation, InvalidRequest, NotFound, AlreadyExists, FailedPrecondition, Unauthenticated,
-        PermissionDenied, Unavailable {
+        PermissionDenied, Unavailable, BudgetExceeded {
 
     protected OrisunException(String message) {
         super(message);

@@ -27,13 +27,14 @@ final class CriteriaSql {
         /** JDBC {@code ?} parameters, bound in order. */
         JDBC,
         /**
-         * Elements of the text array column {@code v} of the row {@code c} that the save function joins with the
-         * events, one row per conditional save; see V2__set_based_save.sql.
+         * Elements {@code (c.v ->> i)} of the jsonb array column {@code v} of the row {@code c} that the save
+         * function joins with the events, one row per conditional save; see V3__linear_check.sql for why a jsonb
+         * element rather than a text array subscript.
          */
-        ARRAY;
+        ROW;
 
         String placeholder(int oneBasedIndex) {
-            return this == JDBC ? "?" : "c.v[" + oneBasedIndex + "]";
+            return this == JDBC ? "?" : "(c.v ->> " + (oneBasedIndex - 1) + ")";
         }
     }
 

@@ -3,12 +3,15 @@ package io.orisun.ccc;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.orisun.api.AlreadyExists;
+import io.orisun.api.BudgetExceeded;
 import io.orisun.api.ConsistencyViolation;
+import io.orisun.api.Criterion;
 import io.orisun.api.EventToSave;
 import io.orisun.api.LogObserver;
 import io.orisun.api.OrisunException;
 import io.orisun.api.Position;
 import io.orisun.api.SaveResult;
+import io.orisun.api.Tag;
 import io.orisun.api.Unavailable;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -35,6 +38,13 @@ import javax.sql.DataSource;
  * <p>If that call fails as a whole for a reason other than the connection (a value that jsonb cannot hold, for
  * instance), nothing was committed, and the requests are run again one per transaction so that only the bad one
  * fails. A connection-level failure answers every request of the batch with {@link Unavailable}.
+ *
+ * <p>Every call runs under the write budget ({@link GroupCommitSettings#writeBudget()}), the wait for the writer
+ * lock included: past it the call is cancelled and nothing of it is committed. Alone, the request fails with
+ * {@link BudgetExceeded}; in a batch, the requests are run again one per transaction, each under the budget, so
+ * that the one that needs longer fails alone and its neighbours commit. A save whose consistency check was read
+ * ahead ({@link PreparedSave#hinted()}) is committed in a batch of its own: its check is large, and alone it is
+ * compared with no other request's events.
  */
 final class GroupCommitter implements AutoCloseable {
 
@@ -45,6 +55,7 @@ final class GroupCommitter implements AutoCloseable {
     private final BoundaryTables tables;
     private final DataSource writes;
     private final GroupCommitSettings settings;
+    private final Budget budget;
     private final String saveSql;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition queued = lock.newCondition();
@@ -59,6 +70,7 @@ final class GroupCommitter implements AutoCloseable {
         this.tables = tables;
         this.writes = writes;
         this.settings = settings;
+        this.budget = new Budget("write", settings.writeBudget());
         this.saveSql = SaveStatements.saveBatch(tables);
         // A platform thread, not a virtual one: the flusher is the one thread every save of the boundary waits for,
         // so it must not queue for a carrier behind the request handlers it serves, and its blocking socket read
@@ -199,12 +211,16 @@ final class GroupCommitter implements AutoCloseable {
             List<Pending> batch = new ArrayList<>(Math.min(queue.size(), settings.maxBatchRequests()));
             int events = 0;
             while (!queue.isEmpty() && batch.size() < settings.maxBatchRequests()) {
-                int size = queue.peekFirst().save().events().size();
-                if (!batch.isEmpty() && events + size > settings.maxBatchEvents()) {
+                PreparedSave next = queue.peekFirst().save();
+                int size = next.events().size();
+                if (!batch.isEmpty() && (events + size > settings.maxBatchEvents() || next.hinted())) {
                     break;
                 }
                 batch.add(queue.pollFirst());
                 events += size;
+                if (next.hinted()) {
+                    break;
+                }
             }
             room.signalAll();
             return batch;
@@ -225,8 +241,12 @@ final class GroupCommitter implements AutoCloseable {
                 if (batch.size() == 1 || SqlFailure.isConnectionLevel(e)) {
                     fail(batch, e);
                 } else {
-                    LOG.log(System.Logger.Level.DEBUG, "a batch of {0} saves to boundary {1} failed with SQLSTATE {2};"
-                            + " saving them one by one", batch.size(), tables.boundary(), e.getSQLState());
+                    LOG.log(Budget.isExceeded(e) ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                            "a batch of {0} saves to boundary {1} failed with SQLSTATE {2}; saving them one by one",
+                            batch.size(), tables.boundary(), e.getSQLState());
+                    if (Budget.isExceeded(e)) {
+                        observer.budgetExceeded(tables.boundary(), budget.operation());
+                    }
                     isolate(connection, batch);
                 }
             }
@@ -252,12 +272,20 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private void fail(List<Pending> batch, SQLException e) {
+        if (Budget.isExceeded(e)) {
+            LOG.log(System.Logger.Level.WARNING, "a save to boundary {0} ran past the write budget of {1} and was"
+                    + " cancelled", tables.boundary(), budget.limit());
+            observer.budgetExceeded(tables.boundary(), budget.operation());
+        }
         for (Pending pending : batch) {
             pending.result().completeExceptionally(failure(e));
         }
     }
 
     private OrisunException failure(SQLException e) {
+        if (Budget.isExceeded(e)) {
+            return budget.exceeded("the save", tables, e);
+        }
         if (SqlFailure.isConnectionLevel(e)) {
             return new Unavailable("the database could not be reached while saving to boundary " + tables.boundary()
                     + " (SQLSTATE " + e.getSQLState() + "); the save may have been committed, and repeating it with"
@@ -287,6 +315,7 @@ final class GroupCommitter implements AutoCloseable {
             }
         }
         try (PreparedStatement statement = connection.prepareStatement(saveSql)) {
+            budget.apply(statement);
             statement.setString(1, headers(batch));
             statement.setArray(2, connection.createArrayOf("text", ids));
             statement.setArray(3, connection.createArrayOf("text", types));
@@ -344,6 +373,28 @@ final class GroupCommitter implements AutoCloseable {
                             json.writeString(value);
                         }
                         json.writeEndArray();
+                        if (check.seen().isPresent()) {
+                            PreparedSave.Seen seen = check.seen().get();
+                            json.writeArrayFieldStart("h");
+                            json.writeNumber(seen.head().transactionId());
+                            json.writeNumber(seen.head().globalId());
+                            json.writeNumber(seen.found().transactionId());
+                            json.writeNumber(seen.found().globalId());
+                            json.writeEndArray();
+                            json.writeArrayFieldStart("q");
+                            for (Criterion criterion : seen.query().criteria()) {
+                                json.writeStartArray();
+                                for (Tag tag : criterion.tags()) {
+                                    json.writeStartArray();
+                                    json.writeString(tag.isEventType() ? "t" : "d");
+                                    json.writeString(tag.isEventType() ? "" : tag.key());
+                                    json.writeString(tag.value());
+                                    json.writeEndArray();
+                                }
+                                json.writeEndArray();
+                            }
+                            json.writeEndArray();
+                        }
                     }
                 }
                 json.writeEndObject();

@@ -4,13 +4,17 @@ import io.orisun.api.Criterion;
 import io.orisun.api.Direction;
 import io.orisun.api.Event;
 import io.orisun.api.LatestByCriteria;
+import io.orisun.api.LogObserver;
+import io.orisun.api.OrisunException;
 import io.orisun.api.Position;
+import io.orisun.api.Query;
 import io.orisun.api.ReadRequest;
 import io.orisun.api.ReadStart;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,19 +25,25 @@ import javax.sql.DataSource;
 /**
  * Runs the read statements of every boundary. Each method is one statement, so each answer comes from one
  * snapshot, and because writers commit in position order (see the save function) that snapshot holds a gap-free
- * prefix of the log.
+ * prefix of the log. Every statement that reads events runs under the read budget, so that no read can hold a pool
+ * connection for longer.
  */
 final class LogReader {
 
     private final DataSource reads;
+    private final Budget budget;
+    private final LogObserver observer;
 
-    LogReader(DataSource reads) {
+    LogReader(DataSource reads, Duration budget, LogObserver observer) {
         this.reads = reads;
+        this.budget = new Budget("read", budget);
+        this.observer = observer;
     }
 
     List<Event> read(BoundaryTables tables, ReadRequest request) {
         try (Connection connection = reads.getConnection();
              PreparedStatement statement = prepareRead(connection, tables, request, "")) {
+            budget.apply(statement);
             List<Event> events = new ArrayList<>(Math.min(request.count(), 256));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -42,8 +52,55 @@ final class LogReader {
             }
             return events;
         } catch (SQLException e) {
-            throw SqlFailure.translate(e, "reading from", tables);
+            throw failure(e, "a read", tables);
         }
+    }
+
+    /**
+     * The boundary's head and the newest event matching {@code query} (which has criteria), from one statement:
+     * what a large consistency check reads before its save is queued, so that under the writer lock only the
+     * events after that head remain to be examined. Each criterion is its own branch with its own
+     * {@code ORDER BY ... LIMIT 1}, which an index on its keys serves with one probe; one predicate that ORs them
+     * all would let the planner walk the whole log backwards hoping for an early match.
+     */
+    PreparedSave.Seen seen(BoundaryTables tables, Query query) {
+        StringBuilder branches = new StringBuilder(128 * query.criteria().size());
+        List<String> values = new ArrayList<>();
+        for (Criterion criterion : query.criteria()) {
+            CriteriaSql.Predicate predicate = CriteriaSql.of(criterion, CriteriaSql.Binding.JDBC);
+            if (!branches.isEmpty()) {
+                branches.append("\nUNION ALL\n");
+            }
+            branches.append(ReadStatements.CONTEXT_BRANCH.formatted(tables.events(), predicate.sql()));
+            values.addAll(predicate.values());
+        }
+        String sql = ReadStatements.CONTEXT.formatted(tables.head(), branches);
+        try (Connection connection = reads.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            budget.apply(statement);
+            for (int i = 0; i < values.size(); i++) {
+                statement.setString(i + 1, values.get(i));
+            }
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    throw new IllegalStateException("the head row of boundary " + tables.boundary() + " is missing");
+                }
+                Position head = new Position(row.getLong(1), row.getLong(2));
+                long foundTx = row.getLong(3);
+                Position found = row.wasNull() ? Position.NONE : new Position(foundTx, row.getLong(4));
+                return new PreparedSave.Seen(head, found, query);
+            }
+        } catch (SQLException e) {
+            throw failure(e, "the consistency check of a save", tables);
+        }
+    }
+
+    private OrisunException failure(SQLException e, String what, BoundaryTables tables) {
+        if (Budget.isExceeded(e)) {
+            observer.budgetExceeded(tables.boundary(), budget.operation());
+            return budget.exceeded(what, tables, e);
+        }
+        return SqlFailure.translate(e, "reading from", tables);
     }
 
     /** The plan PostgreSQL chooses for {@link #read}, with the same statement and bind values. */
@@ -135,6 +192,7 @@ final class LogReader {
         }
         try (Connection connection = reads.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            budget.apply(statement);
             for (int i = 0; i < values.size(); i++) {
                 statement.setString(i + 1, values.get(i));
             }
@@ -151,7 +209,7 @@ final class LogReader {
             }
             return new LatestByCriteria(latest, context);
         } catch (SQLException e) {
-            throw SqlFailure.translate(e, "reading from", tables);
+            throw failure(e, "a read", tables);
         }
     }
 

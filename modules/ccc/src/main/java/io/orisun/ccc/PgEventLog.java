@@ -16,6 +16,7 @@ import io.orisun.api.ReadRequest;
 import io.orisun.api.SaveRequest;
 import io.orisun.api.SaveResult;
 import io.orisun.api.Unavailable;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +47,16 @@ public final class PgEventLog implements EventLog, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PgEventLog.class.getName());
 
+    /** The read budget when none is given: 10 seconds. */
+    public static final Duration DEFAULT_READ_BUDGET = Duration.ofSeconds(10);
+
+    /**
+     * A condition with more values than this has its context read before the save is queued, outside the writer
+     * lock, and is committed in a batch of its own (see V3__linear_check.sql). Small conditions, the common case,
+     * are checked under the lock in one shared statement per flush, which costs them no extra round trip.
+     */
+    static final int READ_AHEAD_VALUES = 8;
+
     private final DataSource writes;
     private final GroupCommitSettings settings;
     private final LogReader reader;
@@ -71,9 +82,20 @@ public final class PgEventLog implements EventLog, AutoCloseable {
      */
     public PgEventLog(DataSource writes, DataSource reads, Collection<BoundarySpec> boundaries,
                       GroupCommitSettings settings, LogObserver observer) {
+        this(writes, reads, boundaries, settings, observer, DEFAULT_READ_BUDGET);
+    }
+
+    /**
+     * As {@link #PgEventLog(DataSource, DataSource, Collection, GroupCommitSettings, LogObserver)}, with
+     * {@code readBudget} as the longest any read statement may run before it is cancelled and its caller gets
+     * {@link io.orisun.api.BudgetExceeded} (applied in whole seconds, rounded up).
+     */
+    public PgEventLog(DataSource writes, DataSource reads, Collection<BoundarySpec> boundaries,
+                      GroupCommitSettings settings, LogObserver observer, Duration readBudget) {
         this.observer = Objects.requireNonNull(observer, "observer");
         this.writes = Objects.requireNonNull(writes, "writes");
-        this.reader = new LogReader(Objects.requireNonNull(reads, "reads"));
+        this.reader = new LogReader(Objects.requireNonNull(reads, "reads"), Objects.requireNonNull(readBudget,
+                "readBudget"), observer);
         this.settings = Objects.requireNonNull(settings, "settings");
         for (BoundarySpec boundary : boundaries) {
             addBoundary(boundary);
@@ -117,11 +139,18 @@ public final class PgEventLog implements EventLog, AutoCloseable {
      *                                               expected position
      * @throws AlreadyExists                         when an event id is stored already with different content
      * @throws Unavailable                           when the database cannot be reached or the log is closing
+     * @throws io.orisun.api.BudgetExceeded          when the save would keep the boundary's writers waiting past the
+     *                                               write budget, or its read-ahead check ran past the read budget
      */
     @Override
     public SaveResult save(SaveRequest request) {
         Served served = served(request.boundary());
-        return served.committer().submit(prepare(request));
+        PreparedSave save = prepare(request);
+        if (request.condition() instanceof AppendCondition.ContextUnchanged context
+                && save.check().orElseThrow().predicate().values().size() > READ_AHEAD_VALUES) {
+            save = save.withSeen(reader.seen(served.tables(), context.query()));
+        }
+        return served.committer().submit(save);
     }
 
     /** Validates a save and translates its condition; runs on the caller's thread, before any queueing. */
@@ -140,7 +169,7 @@ public final class PgEventLog implements EventLog, AutoCloseable {
         Optional<PreparedSave.Check> check = switch (request.condition()) {
             case AppendCondition.Unconditional unconditional -> Optional.empty();
             case AppendCondition.ContextUnchanged context -> Optional.of(new PreparedSave.Check(
-                    context.expected(), CriteriaSql.of(context.query(), CriteriaSql.Binding.ARRAY)));
+                    context.expected(), CriteriaSql.of(context.query(), CriteriaSql.Binding.ROW)));
         };
         return new PreparedSave(events, check);
     }

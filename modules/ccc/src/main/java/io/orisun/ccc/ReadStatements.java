@@ -35,6 +35,23 @@ final class ReadStatements {
             SELECT e.transaction_id, e.global_id FROM %1$s e WHERE %2$s
              ORDER BY e.transaction_id DESC, e.global_id DESC LIMIT 1""";
 
+    /**
+     * The head and the newest event of a context, in one snapshot; formatted with: head table, the
+     * {@link #CONTEXT_BRANCH}es of the context's criteria joined with {@code UNION ALL}.
+     */
+    static final String CONTEXT = """
+            SELECT h.transaction_id, h.global_id, x.transaction_id, x.global_id
+              FROM %1$s h
+              LEFT JOIN LATERAL (SELECT u.transaction_id, u.global_id
+                                   FROM (%2$s) u
+                                  ORDER BY u.transaction_id DESC, u.global_id DESC
+                                  LIMIT 1) x ON true""";
+
+    /** The newest event of one criterion; formatted with: table, criterion predicate. */
+    static final String CONTEXT_BRANCH = """
+            (SELECT transaction_id, global_id FROM %1$s WHERE %2$s
+              ORDER BY transaction_id DESC, global_id DESC LIMIT 1)""";
+
     /** Formatted with the head table. */
     static final String HEAD = """
             SELECT transaction_id, global_id, event_count FROM %s""";

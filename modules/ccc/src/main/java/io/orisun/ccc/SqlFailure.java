@@ -25,13 +25,15 @@ final class SqlFailure {
     /**
      * Whether the failure concerns the connection or the server as a whole (class 08, 53 or 57, or a pool that
      * could not hand out a connection), rather than the statement: retrying the same work elsewhere would not help.
+     * A cancelled statement (57014, what a {@link Budget} ends with) concerns only its statement, so it is not.
      */
     static boolean isConnectionLevel(SQLException e) {
         if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException) {
             return true;
         }
         String state = e.getSQLState();
-        return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57"));
+        return state != null && !state.equals(Budget.CANCELLED)
+                && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57"));
     }
 
     /** Whether the failure lies in the data of the request: data exceptions, constraint violations, limits. */

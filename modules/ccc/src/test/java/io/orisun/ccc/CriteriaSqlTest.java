@@ -19,13 +19,13 @@ class CriteriaSqlTest {
                 Criterion.of(Tag.of("eventType", "Refunded")));
 
         CriteriaSql.Predicate jdbc = CriteriaSql.of(query, CriteriaSql.Binding.JDBC);
-        CriteriaSql.Predicate array = CriteriaSql.of(query, CriteriaSql.Binding.ARRAY);
+        CriteriaSql.Predicate row = CriteriaSql.of(query, CriteriaSql.Binding.ROW);
 
         assertThat(jdbc.sql()).isEqualTo("((data->>'customer' = ? AND data->>'region' = ?) OR (event_type = ?))");
         assertThat(jdbc.values()).containsExactly("c1", "north", "Refunded");
-        assertThat(array.sql())
-                .isEqualTo("((data->>'customer' = c.v[1] AND data->>'region' = c.v[2]) OR (event_type = c.v[3]))");
-        assertThat(array.values()).isEqualTo(jdbc.values());
+        assertThat(row.sql()).isEqualTo("((data->>'customer' = (c.v ->> 0) AND data->>'region' = (c.v ->> 1))"
+                + " OR (event_type = (c.v ->> 2)))");
+        assertThat(row.values()).isEqualTo(jdbc.values());
     }
 
     @Test
@@ -41,7 +41,7 @@ class CriteriaSqlTest {
     @Test
     void a_query_without_criteria_or_with_an_empty_criterion_matches_everything() {
         assertThat(CriteriaSql.of(Query.all(), CriteriaSql.Binding.JDBC).matchesEverything()).isTrue();
-        assertThat(CriteriaSql.of(Query.of(Criterion.of(Tag.of("a", "b")), Criterion.of()), CriteriaSql.Binding.ARRAY))
+        assertThat(CriteriaSql.of(Query.of(Criterion.of(Tag.of("a", "b")), Criterion.of()), CriteriaSql.Binding.ROW))
                 .isSameAs(CriteriaSql.Predicate.EVERYTHING);
         assertThat(CriteriaSql.Predicate.EVERYTHING.sql()).isEqualTo("TRUE");
         assertThat(CriteriaSql.of(Criterion.of(), CriteriaSql.Binding.JDBC).matchesEverything()).isTrue();
@@ -51,7 +51,7 @@ class CriteriaSqlTest {
     void values_never_appear_in_the_sql_whatever_they_contain() {
         String hostile = "x' OR '1'='1'; DROP TABLE t; --";
         CriteriaSql.Predicate predicate = CriteriaSql.of(Query.of(Criterion.of(Tag.of("k", hostile),
-                Tag.of("eventType", hostile))), CriteriaSql.Binding.ARRAY);
+                Tag.of("eventType", hostile))), CriteriaSql.Binding.ROW);
 
         assertThat(predicate.sql()).doesNotContain("DROP").doesNotContain("OR '1'");
         assertThat(predicate.values()).containsExactly(hostile, hostile);

@@ -19,4 +19,13 @@ class GroupCommitSettingsTest {
         assertThatThrownBy(() -> new GroupCommitSettings(1, 0, 1)).hasMessageContaining("maxBatchEvents");
         assertThatThrownBy(() -> new GroupCommitSettings(1, 1, -5)).hasMessageContaining("maxPending");
     }
+
+    @Test
+    void the_write_budget_defaults_to_two_seconds_and_must_be_at_least_one_second() {
+        assertThat(GroupCommitSettings.DEFAULTS.writeBudget()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(GroupCommitSettings.DEFAULTS.withWriteBudget(java.time.Duration.ofSeconds(5)).writeBudget())
+                .isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThatThrownBy(() -> GroupCommitSettings.DEFAULTS.withWriteBudget(java.time.Duration.ofMillis(999)))
+                .hasMessageContaining("writeBudget");
+    }
 }

@@ -6,6 +6,7 @@ import io.orisun.api.BoundarySpec;
 import io.orisun.api.Direction;
 import io.orisun.api.Event;
 import io.orisun.api.EventToSave;
+import io.orisun.api.LogObserver;
 import io.orisun.api.Query;
 import io.orisun.api.ReadRequest;
 import io.orisun.api.ReadStart;
@@ -39,6 +40,10 @@ final class LogUnderTest implements AutoCloseable {
     private final List<AutoCloseable> otherNodes = new ArrayList<>();
 
     LogUnderTest(GroupCommitSettings settings, BoundarySpec... specs) {
+        this(settings, LogObserver.NONE, PgEventLog.DEFAULT_READ_BUDGET, specs);
+    }
+
+    LogUnderTest(GroupCommitSettings settings, LogObserver observer, Duration readBudget, BoundarySpec... specs) {
         database = PostgresFixture.shared().newDatabase();
         writes = database.pool(4);
         reads = database.pool(8);
@@ -46,7 +51,7 @@ final class LogUnderTest implements AutoCloseable {
             BoundarySchema.apply(writes, spec);
             boundaries.put(spec.name(), spec);
         }
-        log = new PgEventLog(writes, reads, List.of(specs), settings);
+        log = new PgEventLog(writes, reads, List.of(specs), settings, observer, readBudget);
     }
 
     LogUnderTest(BoundarySpec... specs) {
@@ -161,6 +166,21 @@ final class LogUnderTest implements AutoCloseable {
                 throw new AssertionError("interrupted waiting for " + what, e);
             }
         }
+    }
+
+    /** Runs a statement that returns nothing, such as DDL. */
+    void execute(String sql) {
+        try (Connection connection = database.connect();
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The qualified name of the boundary's event table. */
+    String events(String boundary) {
+        return BoundaryTables.of(boundaries.get(boundary)).events();
     }
 
     /** Runs a query that returns one number. */

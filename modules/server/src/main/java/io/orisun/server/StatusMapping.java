@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.orisun.api.AlreadyExists;
+import io.orisun.api.BudgetExceeded;
 import io.orisun.api.ConsistencyViolation;
 import io.orisun.api.FailedPrecondition;
 import io.orisun.api.InvalidRequest;
@@ -42,6 +43,7 @@ final class StatusMapping {
                 case Unauthenticated unauthenticated -> Status.UNAUTHENTICATED;
                 case PermissionDenied denied -> Status.PERMISSION_DENIED;
                 case Unavailable unavailable -> Status.UNAVAILABLE;
+                case BudgetExceeded exceeded -> Status.RESOURCE_EXHAUSTED;
             };
             if (domain instanceof Unavailable && domain.getCause() != null) {
                 LOG.log(System.Logger.Level.WARNING, "request failed: " + domain.getMessage(), domain.getCause());

@@ -1,0 +1,44 @@
+package io.orisun.ccc;
+
+import io.orisun.api.BudgetExceeded;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * A time limit on one kind of statement. It is enforced through JDBC's query timeout, which sends PostgreSQL a
+ * cancel request once the limit has passed: the server stops the statement at its next interrupt check, the
+ * transaction rolls back, and the connection stays usable. A cancel works the same behind a connection pooler,
+ * where a session setting such as {@code statement_timeout} would not stay with the statement.
+ *
+ * @param operation "write" or "read", as {@link io.orisun.api.LogObserver#budgetExceeded} reports it
+ * @param limit     the budget; JDBC takes whole seconds, so it is applied rounded up
+ */
+record Budget(String operation, Duration limit) {
+
+    /** SQLSTATE query_canceled: what a statement cancelled by its query timeout fails with. */
+    static final String CANCELLED = "57014";
+
+    /** Puts the budget on {@code statement}. */
+    void apply(Statement statement) throws SQLException {
+        long seconds = Math.max(1, limit.toSeconds() + (limit.toNanosPart() > 0 ? 1 : 0));
+        statement.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, seconds));
+    }
+
+    /** Whether {@code e} is a statement cancelled by its budget. */
+    static boolean isExceeded(SQLException e) {
+        return CANCELLED.equals(e.getSQLState());
+    }
+
+    /** The failure a caller sees when {@code what} (such as "the save") ran past this budget. */
+    BudgetExceeded exceeded(String what, BoundaryTables tables, SQLException cause) {
+        return new BudgetExceeded(what + " on boundary " + tables.boundary() + " ran past the " + operation
+                + " budget of " + describe(limit) + " and was cancelled" + (operation.equals("write")
+                ? "; nothing of it was written" : "") + ". Narrow the query, index the queried keys, or raise the "
+                + operation + " budget", cause);
+    }
+
+    private static String describe(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    }
+}
