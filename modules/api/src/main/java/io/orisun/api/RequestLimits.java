@@ -50,15 +50,27 @@ public record RequestLimits(int criteria, int tagsPerCriterion, int tagKeyLength
         }
     }
 
+    /**
+     * The most tags one query may carry in all, {@link #criteria()} times {@link #tagsPerCriterion()}: a read binds
+     * one parameter per tag, and PostgreSQL takes at most 65,535 per statement; the rest is headroom for the others.
+     */
+    public static final long MAX_TAGS_PER_QUERY = 65_000;
+
     /** The defaults: generous for every known client and example, small enough to keep one request's cost bounded. */
     public static final RequestLimits DEFAULTS = new RequestLimits(1024, 32, 256, 4096, 10_000, 1_048_576, 65_536,
             Duration.ofSeconds(2), Duration.ofSeconds(10));
 
-    /** @throws IllegalArgumentException when a limit or budget is not positive, or the key length is above the ceiling */
+    /**
+     * @throws IllegalArgumentException when a limit or budget is not positive, the key length is above the ceiling,
+     *                                  or a query could carry more than {@link #MAX_TAGS_PER_QUERY} tags
+     */
     public RequestLimits {
         if (criteria < 1 || tagsPerCriterion < 1 || tagKeyLength < 1 || tagValueLength < 1 || eventsPerSave < 1
                 || eventDataBytes < 1 || eventMetadataBytes < 1) {
             throw new IllegalArgumentException("request limits must be positive");
+        }
+        if ((long) criteria * tagsPerCriterion > MAX_TAGS_PER_QUERY) {
+            throw new IllegalArgumentException("criteria times tags per criterion is above " + MAX_TAGS_PER_QUERY);
         }
         if (tagKeyLength > JsonKey.MAX_LENGTH) {
             throw new IllegalArgumentException("the tag key length limit is above " + JsonKey.MAX_LENGTH);

@@ -247,6 +247,12 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
             in.problem(Setting.ADMIN_BOUNDARY, "is not one of the boundaries configured by " + source + " ("
                     + boundaryList.stream().map(BoundarySpec::name).collect(Collectors.joining(", ")) + ")");
         }
+        if ((long) limitCriteria * limitTags > RequestLimits.MAX_TAGS_PER_QUERY
+                && !in.failed(Setting.LIMIT_CRITERIA) && !in.failed(Setting.LIMIT_TAGS)) {
+            in.crossProblem("ORISUN_LIMIT_CRITERIA=" + limitCriteria + " times ORISUN_LIMIT_TAGS=" + limitTags + " is "
+                    + (long) limitCriteria * limitTags + " tags per query; at most " + RequestLimits.MAX_TAGS_PER_QUERY
+                    + " fit the parameters of one PostgreSQL statement");
+        }
         checkPooler(in, pgHost.isPresent(), transactionPooling, prepareThreshold);
         checkTls(in, tlsEnabled, certFile, keyFile, caFile, clientAuth);
         if (replicas > 1 && natsUrl.isEmpty() && !clusterEnabled) {

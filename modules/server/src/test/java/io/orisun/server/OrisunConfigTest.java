@@ -647,6 +647,14 @@ class OrisunConfigTest {
     }
 
     @Test
+    void criteria_times_tags_must_fit_the_parameters_of_one_statement() {
+        assertThat(config("ORISUN_LIMIT_CRITERIA", "2000", "ORISUN_LIMIT_TAGS", "32").limits().criteria()).isEqualTo(2000);
+        assertThat(failure("ORISUN_LIMIT_CRITERIA", "4096", "ORISUN_LIMIT_TAGS", "32").problems())
+                .containsExactly("ORISUN_LIMIT_CRITERIA=4096 times ORISUN_LIMIT_TAGS=32 is 131072 tags per query;"
+                        + " at most 65000 fit the parameters of one PostgreSQL statement");
+    }
+
+    @Test
     void every_size_limit_names_a_setting_that_exists() {
         assertThat(Arrays.stream(RequestLimits.Limit.values()).map(RequestLimits.Limit::setting))
                 .allSatisfy(name -> assertThat(Arrays.stream(Setting.values()).map(Setting::variable)).contains(name));
