@@ -57,7 +57,7 @@ public record RequestLimits(int criteria, int tagsPerCriterion, int tagKeyLength
     public static final long MAX_TAGS_PER_QUERY = 65_000;
 
     /** The defaults: generous for every known client and example, small enough to keep one request's cost bounded. */
-    public static final RequestLimits DEFAULTS = new RequestLimits(1024, 32, 256, 4096, 10_000, 1_048_576, 65_536,
+    public static final RequestLimits DEFAULTS = new RequestLimits(1024, 32, 256, 4096, 10_000, 2_097_152, 65_536,
             Duration.ofSeconds(2), Duration.ofSeconds(10));
 
     /**

@@ -68,7 +68,7 @@ public enum Setting {
     LIMIT_TAG_KEY_LENGTH("256", "longest tag key, and index field or condition key, in characters (at most 1024)"),
     LIMIT_TAG_VALUE_LENGTH("4096", "longest tag value, and index condition value, in characters"),
     LIMIT_EVENTS_PER_SAVE("10000", "most events in one SaveEvents"),
-    LIMIT_EVENT_DATA_BYTES("1048576", "largest data of one event or pub/sub message, in UTF-8 bytes"),
+    LIMIT_EVENT_DATA_BYTES("2097152", "largest data of one event or pub/sub message, in UTF-8 bytes"),
     LIMIT_EVENT_METADATA_BYTES("65536", "largest metadata of one event or pub/sub message, in UTF-8 bytes"),
     LIMIT_WRITE_BUDGET("2s", "longest time one request may keep a boundary's writers waiting"),
     LIMIT_READ_BUDGET("10s", "statement timeout of one read statement"),

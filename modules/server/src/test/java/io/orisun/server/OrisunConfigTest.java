@@ -627,7 +627,7 @@ class OrisunConfigTest {
         assertThat(limits.tagKeyLength()).isEqualTo(256);
         assertThat(limits.tagValueLength()).isEqualTo(4096);
         assertThat(limits.eventsPerSave()).isEqualTo(10_000);
-        assertThat(limits.eventDataBytes()).isEqualTo(1_048_576);
+        assertThat(limits.eventDataBytes()).isEqualTo(2_097_152);
         assertThat(limits.eventMetadataBytes()).isEqualTo(65_536);
         assertThat(limits.writeBudget()).isEqualTo(Duration.ofSeconds(2));
         assertThat(limits.readBudget()).isEqualTo(Duration.ofSeconds(10));

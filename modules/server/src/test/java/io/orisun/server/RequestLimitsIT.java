@@ -202,7 +202,7 @@ class RequestLimitsIT {
         assertRefused(() -> node.eventStore().saveEvents(SaveEventsRequest.newBuilder().setBoundary(BOUNDARY)
                         .addEvents(event("{}", "{}")).addEvents(event(jsonOfBytes(LIMITS.eventDataBytes() + 1), "{}"))
                         .build()),
-                "events[1] has 1048577 bytes of data; the limit is 1048576 (ORISUN_LIMIT_EVENT_DATA_BYTES)");
+                "events[1] has 2097153 bytes of data; the limit is 2097152 (ORISUN_LIMIT_EVENT_DATA_BYTES)");
     }
 
     @Test
