@@ -42,8 +42,8 @@ final class LoginThrottle {
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
     private final int maxTracked;
     private final InstantSource clock;
-    /** The shared entry of the names that found the table full of locked ones; guarded by {@code this}. */
-    private Failures overflow;
+    /** The shared entry of the names that found the table full of locked ones; written under {@code this}. */
+    private volatile Failures overflow;
 
     /** @throws IllegalArgumentException when {@code maxTracked} is not positive */
     LoginThrottle(int maxTracked, InstantSource clock) {
@@ -74,9 +74,8 @@ final class LoginThrottle {
         if (current != null) {
             return !current.lockedAt(now);
         }
-        synchronized (this) {
-            return overflow == null || !overflow.lockedAt(now);
-        }
+        Failures shared = overflow;
+        return shared == null || !shared.lockedAt(now);
     }
 
     /** Records a failed check for {@code username}, and locks it once the free attempts are used up. */
