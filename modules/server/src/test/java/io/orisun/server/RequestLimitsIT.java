@@ -25,6 +25,7 @@ import io.orisun.proto.ValueType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -41,6 +42,8 @@ class RequestLimitsIT {
 
     private static final String BOUNDARY = "orisun_test_1";
     private static final String LIVE_BOUNDARY = "orisun_test_2";
+    /** Holds only the events of the read at the criteria limit, so that its cost does not depend on the other tests. */
+    private static final String READ_BOUNDARY = "limits_read";
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final RequestLimits LIMITS = RequestLimits.DEFAULTS;
 
@@ -48,7 +51,8 @@ class RequestLimitsIT {
 
     @BeforeAll
     static void start() {
-        node = TestServer.start();
+        node = TestServer.start(Map.of("ORISUN_PG_SCHEMAS",
+                "orisun_test_1:public,orisun_test_2:test2,limits_read:limits_read,orisun_admin:admin"));
     }
 
     @AfterAll
@@ -126,7 +130,14 @@ class RequestLimitsIT {
 
     @Test
     void reads_take_exactly_the_maximum_number_of_criteria_and_refuse_one_more() {
-        assertServed(() -> node.eventStore().getEvents(read(queryOf(LIMITS.criteria()))));
+        node.eventStore().saveEvents(SaveEventsRequest.newBuilder().setBoundary(READ_BOUNDARY)
+                .addEvents(event("{\"limit_test\": \"value-0\"}", "{}"))
+                .addEvents(event("{\"limit_test\": \"value-1023\"}", "{}"))
+                .addEvents(event("{\"limit_test\": \"value-1024\"}", "{}")).build());
+        GetEventsRequest atLimit = GetEventsRequest.newBuilder().setBoundary(READ_BOUNDARY)
+                .setQuery(queryOf(LIMITS.criteria())).setCount(10).build();
+        assertThat(node.eventStore().getEvents(atLimit).getEventsList()).extracting(Event::getData)
+                .containsExactly("{\"limit_test\": \"value-0\"}", "{\"limit_test\": \"value-1023\"}");
         assertRefused(() -> node.eventStore().getEvents(read(queryOf(LIMITS.criteria() + 1))),
                 "query has 1025 criteria; the limit is 1024 (ORISUN_LIMIT_CRITERIA)");
         GetLatestByCriteriaRequest latest = GetLatestByCriteriaRequest.newBuilder().setBoundary(BOUNDARY)
