@@ -7,8 +7,11 @@ package io.orisun.api;
  */
 public record JsonKey(String name) {
 
-    /** The longest key accepted. */
-    public static final int MAX_LENGTH = 128;
+    /**
+     * The longest key accepted anywhere, the ceiling of {@link RequestLimits#tagKeyLength()}; the server refuses keys
+     * above that configured limit first.
+     */
+    public static final int MAX_LENGTH = 1024;
 
     public JsonKey {
         if (name == null || name.isEmpty()) {

@@ -113,4 +113,67 @@ class LoginThrottleTest {
         }
         assertThat(throttle.tracked()).isLessThanOrEqualTo(100);
     }
+
+    @Test
+    void a_locked_username_survives_a_flood_of_fifty_thousand_other_names_and_the_table_never_exceeds_its_cap() {
+        int cap = Authenticator.CACHE_SIZE;
+        LoginThrottle large = new LoginThrottle(cap, clock);
+        for (int i = 0; i < LoginThrottle.FREE_ATTEMPTS + 5; i++) {
+            large.failed("alice");
+        }
+        assertThat(large.allows("alice")).isFalse();
+        int maxSeen = 0;
+        for (int i = 0; i < 50_000; i++) {
+            large.failed("guess" + i);
+            maxSeen = Math.max(maxSeen, large.tracked());
+            if (i % 1_000 == 0) {
+                clock.advance(Duration.ofMillis(100));
+            }
+        }
+        assertThat(maxSeen).as("entries tracked at any time").isLessThanOrEqualTo(cap);
+        assertThat(large.tracks("alice")).isTrue();
+        assertThat(large.allows("alice")).as("the target is still locked after the flood").isFalse();
+        assertThat(large.allows("guess49999")).isTrue();
+    }
+
+    @Test
+    void the_oldest_unlocked_entries_are_dropped_first_to_make_room() {
+        LoginThrottle small = new LoginThrottle(10, clock);
+        small.failed("oldest");
+        clock.advance(Duration.ofSeconds(1));
+        for (int i = 0; i < 9; i++) {
+            small.failed("newer" + i);
+        }
+        clock.advance(Duration.ofSeconds(1));
+        small.failed("newest");
+        assertThat(small.tracks("oldest")).isFalse();
+        assertThat(small.tracks("newest")).isTrue();
+        assertThat(small.tracked()).isEqualTo(10);
+    }
+
+    @Test
+    void when_every_tracked_name_is_locked_other_names_share_one_throttled_entry_and_no_lock_is_forgotten() {
+        LoginThrottle small = new LoginThrottle(100, clock);
+        for (int i = 0; i < 100; i++) {
+            for (int f = 0; f < LoginThrottle.FREE_ATTEMPTS; f++) {
+                small.failed("victim" + i);
+            }
+        }
+        for (int i = 0; i < 10_000; i++) {
+            small.failed("attacker" + i);
+            assertThat(small.tracked()).isLessThanOrEqualTo(100);
+        }
+        for (int i = 0; i < 100; i++) {
+            assertThat(small.allows("victim" + i)).as("victim%d is still locked", i).isFalse();
+        }
+        assertThat(small.tracks("attacker0")).isFalse();
+        assertThat(small.allows("someone-new"))
+                .as("names outside the full table are throttled together once they failed too often").isFalse();
+        assertThat(warnings).extracting(LogRecord::getMessage).anyMatch(m -> m.contains("tracked usernames are locked"));
+        clock.advance(LoginThrottle.MAX_DELAY);
+        assertThat(small.allows("someone-new")).isTrue();
+        small.failed("someone-new");
+        assertThat(small.tracks("someone-new")).as("once locks expire, names are tracked on their own again").isTrue();
+        assertThat(small.tracked()).isLessThanOrEqualTo(100);
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.InvalidRequest;
+import io.orisun.api.JsonKey;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -154,7 +155,7 @@ class IndexDefinitionTest {
 
     @Test
     void rejects_a_key_longer_than_a_json_key_may_be() {
-        assertThatThrownBy(() -> IndexField.text("k".repeat(129))).isInstanceOf(InvalidRequest.class);
+        assertThatThrownBy(() -> IndexField.text("k".repeat(JsonKey.MAX_LENGTH + 1))).isInstanceOf(InvalidRequest.class);
     }
 
     @ParameterizedTest

@@ -10,6 +10,12 @@ import java.util.Map;
  * A query as a predicate over live events, with the semantics of the SQL that catch-up reads run: criteria are
  * OR-ed, the tags of a criterion AND-ed; a tag compares {@code data->>'key'} (see {@link JsonbText}) with its value
  * as text, and the reserved keys {@code eventType} and {@code event_type} compare the event type instead.
+ *
+ * <p>The work per event is linear in the filter: at most one map lookup and one string comparison per tag, each
+ * criterion stopping at its first mismatch, and the payload parsed at most once per event for all subscribers
+ * ({@link FeedEvent#fields()}). The server checks every filter against its request limits when the subscription
+ * is created, so that work is bounded by criteria times tags per criterion. Each subscription matches on its own
+ * thread, so a wide filter costs its own stream time, not the other subscribers'.
  */
 final class EventMatcher {
 

@@ -18,10 +18,15 @@ import io.orisun.auth.Authenticator;
 import io.orisun.auth.Caller;
 import io.orisun.auth.Credentials;
 import io.orisun.proto.AdminGrpc;
+import io.orisun.proto.CatchUpSubscribeToEventStoreRequest;
 import io.orisun.proto.EventStoreGrpc;
+import io.orisun.proto.GetEventsRequest;
+import io.orisun.proto.GetLatestByCriteriaRequest;
 import io.orisun.proto.SaveEventsRequest;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +44,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * headers). The caller is available to the services through {@link #CALLER}.
  *
  * <p>The admin boundary is written only by the server: a SaveEvents to it is refused with
- * {@code PERMISSION_DENIED}, whatever the caller's roles, so that no client can forge user or catalog events.
+ * {@code PERMISSION_DENIED}, whatever the caller's roles, so that no client can forge user or catalog events. Its
+ * events (every username with its roles, and the boundary catalog) are read only by {@code ADMIN}: a GetEvents,
+ * GetLatestByCriteria or CatchUpSubscribeToEvents of the admin boundary by any other caller is refused with
+ * {@code PERMISSION_DENIED}, so that the list of usernames is not a target list for password guessing. Pub/sub
+ * cannot reach it: its subjects live in a namespace of their own. Both rules are decided here, from the request's
+ * boundary, before the service sees the call.
  */
 final class AuthInterceptor implements ServerInterceptor {
 
@@ -50,6 +60,11 @@ final class AuthInterceptor implements ServerInterceptor {
     static final Metadata.Key<String> AUTH_TOKEN = Metadata.Key.of("x-auth-token", Metadata.ASCII_STRING_MARSHALLER);
 
     private static final String SAVE_EVENTS = EventStoreGrpc.getSaveEventsMethod().getFullMethodName();
+
+    /** The methods that read the events of the boundary their request names, which for the admin boundary is ADMIN's. */
+    private static final Set<String> EVENT_READS = Set.of(EventStoreGrpc.getGetEventsMethod().getFullMethodName(),
+            EventStoreGrpc.getGetLatestByCriteriaMethod().getFullMethodName(),
+            EventStoreGrpc.getCatchUpSubscribeToEventsMethod().getFullMethodName());
 
     /** What each RPC requires; the matrix of reference §5, plus the pub/sub RPCs (publishing writes, like SaveEvents). */
     private static final Map<String, Access> REQUIRED = Map.ofEntries(
@@ -129,7 +144,20 @@ final class AuthInterceptor implements ServerInterceptor {
         }
         ServerCall.Listener<Q> listener = Contexts.interceptCall(Context.current().withValue(CALLER, auth), answering,
                 headers, next);
-        return method.equals(SAVE_EVENTS) ? new AdminBoundaryGuard<>(listener, answering) : listener;
+        boolean guarded = method.equals(SAVE_EVENTS)
+                || EVENT_READS.contains(method) && !auth.caller().may(Access.ADMIN_ONLY);
+        return guarded ? new AdminBoundaryGuard<>(listener, answering, method) : listener;
+    }
+
+    /** The boundary a request names, for the requests that write or read a boundary's events. */
+    static Optional<String> boundaryOf(Object request) {
+        return switch (request) {
+            case SaveEventsRequest save -> Optional.of(save.getBoundary());
+            case GetEventsRequest read -> Optional.of(read.getBoundary());
+            case GetLatestByCriteriaRequest latest -> Optional.of(latest.getBoundary());
+            case CatchUpSubscribeToEventStoreRequest subscribe -> Optional.of(subscribe.getBoundary());
+            default -> Optional.empty();
+        };
     }
 
     private Authentication authenticate(Metadata headers) {
@@ -209,21 +237,24 @@ final class AuthInterceptor implements ServerInterceptor {
     }
 
     /**
-     * Refuses a SaveEvents aimed at the admin boundary before the service sees it. The refusal is sent once the
-     * client has finished sending, as {@link Refusal} explains.
+     * Refuses a call aimed at the admin boundary before the service sees it: a SaveEvents from anyone, or a read
+     * from a caller that is not ADMIN (the interceptor guards only those). The refusal is sent once the client has
+     * finished sending, as {@link Refusal} explains.
      */
     private final class AdminBoundaryGuard<Q, R> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
         private final ServerCall<Q, R> call;
+        private final String method;
         private volatile boolean refused;
 
-        AdminBoundaryGuard(ServerCall.Listener<Q> listener, ServerCall<Q, R> call) {
+        AdminBoundaryGuard(ServerCall.Listener<Q> listener, ServerCall<Q, R> call, String method) {
             super(listener);
             this.call = call;
+            this.method = method;
         }
 
         @Override
         public void onMessage(Q message) {
-            if (message instanceof SaveEventsRequest request && request.getBoundary().equals(adminBoundary)) {
+            if (boundaryOf(message).filter(adminBoundary::equals).isPresent()) {
                 refused = true;
                 return;
             }
@@ -233,8 +264,11 @@ final class AuthInterceptor implements ServerInterceptor {
         @Override
         public void onHalfClose() {
             if (refused) {
-                call.close(StatusMapping.toStatus(new PermissionDenied("boundary " + adminBoundary
-                        + " holds the server's own records and is written only by the server")).getStatus(), new Metadata());
+                String why = method.equals(SAVE_EVENTS)
+                        ? "boundary " + adminBoundary + " holds the server's own records and is written only by the server"
+                        : method.substring(method.indexOf('/') + 1) + " of boundary " + adminBoundary
+                                + " requires role ADMIN: it holds the users and their roles";
+                call.close(StatusMapping.toStatus(new PermissionDenied(why)).getStatus(), new Metadata());
             } else {
                 super.onHalfClose();
             }

@@ -4,6 +4,10 @@ import io.grpc.stub.StreamObserver;
 import io.orisun.api.Criterion;
 import io.orisun.proto.Event;
 import io.orisun.api.EventLog;
+import io.orisun.api.Query;
+import io.orisun.api.ReadRequest;
+import io.orisun.api.RequestLimits;
+import io.orisun.api.SaveRequest;
 import io.orisun.proto.CatchUpSubscribeToEventStoreRequest;
 import io.orisun.proto.CreateIndexRequest;
 import io.orisun.proto.CreateIndexResponse;
@@ -34,18 +38,21 @@ import java.util.List;
 
 /**
  * {@code orisun.EventStore}: saves, reads and server information. Calls run on virtual threads, so the blocking
- * calls into the event log are fine. RPCs not overridden here answer {@code UNIMPLEMENTED}.
+ * calls into the event log are fine. RPCs not overridden here answer {@code UNIMPLEMENTED}. Every request that
+ * carries criteria or events is checked against the {@link RequestLimits} before the event log sees it.
  */
 final class EventStoreService extends EventStoreGrpc.EventStoreImplBase {
 
     private final EventLog eventLog;
+    private final RequestLimits limits;
     private final IndexEndpoints indexes;
     private final SubscriptionEndpoints subscriptions;
     private final GetServerInfoResponse serverInfo;
 
-    EventStoreService(EventLog eventLog, IndexEndpoints indexes, SubscriptionEndpoints subscriptions, String nodeId,
-                      List<ServerCapability> capabilities) {
+    EventStoreService(EventLog eventLog, RequestLimits limits, IndexEndpoints indexes, SubscriptionEndpoints subscriptions,
+                      String nodeId, List<ServerCapability> capabilities) {
         this.eventLog = eventLog;
+        this.limits = limits;
         this.indexes = indexes;
         this.subscriptions = subscriptions;
         BuildInfo build = BuildInfo.current();
@@ -71,13 +78,19 @@ final class EventStoreService extends EventStoreGrpc.EventStoreImplBase {
 
     @Override
     public void saveEvents(SaveEventsRequest request, StreamObserver<WriteResult> observer) {
-        StatusMapping.unary(observer, () -> ProtoMapping.writeResult(eventLog.save(ProtoMapping.saveRequest(request))));
+        StatusMapping.unary(observer, () -> {
+            SaveRequest save = ProtoMapping.saveRequest(request);
+            limits.check(save);
+            return ProtoMapping.writeResult(eventLog.save(save));
+        });
     }
 
     @Override
     public void getEvents(GetEventsRequest request, StreamObserver<GetEventsResponse> observer) {
         StatusMapping.unary(observer, () -> {
-            List<io.orisun.api.Event> events = eventLog.read(ProtoMapping.readRequest(request));
+            ReadRequest read = ProtoMapping.readRequest(request);
+            limits.check(read.query());
+            List<io.orisun.api.Event> events = eventLog.read(read);
             GetEventsResponse.Builder response = GetEventsResponse.newBuilder();
             for (io.orisun.api.Event event : events) {
                 response.addEvents(ProtoMapping.event(event));
@@ -91,6 +104,7 @@ final class EventStoreService extends EventStoreGrpc.EventStoreImplBase {
                                     StreamObserver<GetLatestByCriteriaResponse> observer) {
         StatusMapping.unary(observer, () -> {
             List<Criterion> criteria = ProtoMapping.criteria(request.getCriteriaList());
+            limits.check(new Query(criteria));
             return ProtoMapping.latestResponse(criteria, eventLog.latest(request.getBoundary(), criteria));
         });
     }

@@ -2,6 +2,7 @@ package io.orisun.server;
 
 import io.orisun.api.FailedPrecondition;
 import io.orisun.api.InvalidRequest;
+import io.orisun.api.RequestLimits;
 import io.orisun.index.Combinator;
 import io.orisun.index.IndexAdmin;
 import io.orisun.index.IndexAdvisor;
@@ -36,10 +37,12 @@ final class IndexEndpoints {
 
     private final IndexAdmin indexes;
     private final IndexAdvisor advisor;
+    private final RequestLimits limits;
 
-    private IndexEndpoints(IndexAdmin indexes, IndexAdvisor advisor) {
+    private IndexEndpoints(IndexAdmin indexes, IndexAdvisor advisor, RequestLimits limits) {
         this.indexes = indexes;
         this.advisor = advisor;
+        this.limits = limits;
     }
 
     static IndexEndpoints create(ServerContext context) {
@@ -47,7 +50,7 @@ final class IndexEndpoints {
         // Listen first, then add what is active: a boundary activated in between is added twice, harmlessly.
         context.boundaries().onActivated(indexes::addBoundary);
         context.boundaries().all().forEach(indexes::addBoundary);
-        return new IndexEndpoints(indexes, new IndexAdvisor(indexes));
+        return new IndexEndpoints(indexes, new IndexAdvisor(indexes), context.config().limits());
     }
 
     /** The advisor to report every criterion a read or a consistency check runs to. */
@@ -62,6 +65,7 @@ final class IndexEndpoints {
             if (field.getJsonKey().isEmpty()) {
                 throw new InvalidRequest("fields[" + i + "].json_key is required");
             }
+            limits.checkKey("fields[" + i + "]", field.getJsonKey());
             fields.add(new IndexField(field.getJsonKey(), valueType(field.getValueType(), i)));
         }
         List<IndexCondition> conditions = new ArrayList<>(request.getConditionsCount());
@@ -70,6 +74,8 @@ final class IndexEndpoints {
             if (condition.getKey().isEmpty()) {
                 throw new InvalidRequest("conditions[" + i + "].key is required");
             }
+            limits.checkKey("conditions[" + i + "]", condition.getKey());
+            limits.checkValue("conditions[" + i + "]", condition.getValue());
             conditions.add(IndexCondition.of(condition.getKey(), condition.getOperator(), condition.getValue()));
         }
         indexes.create(new IndexDefinition(request.getBoundary(), request.getName(), fields, conditions,

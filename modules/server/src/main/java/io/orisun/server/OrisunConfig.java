@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.InvalidRequest;
+import io.orisun.api.JsonKey;
+import io.orisun.api.RequestLimits;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
@@ -44,6 +46,7 @@ import java.util.stream.Collectors;
  * @param nats            NATS JetStream; an absent URL means the embedded nats-server
  * @param publisher       the PostgreSQL-to-JetStream publisher
  * @param groupCommit     batching of concurrent saves
+ * @param limits          how much work one request may ask for: sizes checked before any SQL runs, and time budgets
  * @param logging         log level and format
  * @param otel            OpenTelemetry export
  * @param pprof           the profiling endpoint
@@ -55,7 +58,8 @@ import java.util.stream.Collectors;
  */
 public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgres, BoundariesConfig boundaries,
                            AdminConfig admin, NatsConfig nats, PublisherConfig publisher,
-                           GroupCommitConfig groupCommit, LoggingConfig logging, OtelConfig otel, PprofConfig pprof,
+                           GroupCommitConfig groupCommit, RequestLimits limits, LoggingConfig logging, OtelConfig otel,
+                           PprofConfig pprof,
                            Path dataDir, Optional<String> nodeId, Duration shutdownTimeout, List<String> warnings) {
 
     /** What a secret prints as. */
@@ -90,6 +94,7 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
         Objects.requireNonNull(nats, "nats");
         Objects.requireNonNull(publisher, "publisher");
         Objects.requireNonNull(groupCommit, "groupCommit");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(otel, "otel");
         Objects.requireNonNull(pprof, "pprof");
@@ -167,6 +172,16 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
         int gcEvents = in.integer(Setting.PG_GC_MAX_BATCH_EVENTS, 1, Integer.MAX_VALUE, "a number of events");
         int gcPending = in.integer(Setting.PG_GC_MAX_PENDING, 1, Integer.MAX_VALUE, "a number of requests");
 
+        int limitCriteria = in.integer(Setting.LIMIT_CRITERIA, 1, Integer.MAX_VALUE, "a number of criteria");
+        int limitTags = in.integer(Setting.LIMIT_TAGS, 1, Integer.MAX_VALUE, "a number of tags");
+        int limitKey = in.integer(Setting.LIMIT_TAG_KEY_LENGTH, 1, JsonKey.MAX_LENGTH, "a number of characters");
+        int limitValue = in.integer(Setting.LIMIT_TAG_VALUE_LENGTH, 1, Integer.MAX_VALUE, "a number of characters");
+        int limitEvents = in.integer(Setting.LIMIT_EVENTS_PER_SAVE, 1, Integer.MAX_VALUE, "a number of events");
+        int limitData = in.integer(Setting.LIMIT_EVENT_DATA_BYTES, 1, Integer.MAX_VALUE, "a size in bytes");
+        int limitMetadata = in.integer(Setting.LIMIT_EVENT_METADATA_BYTES, 1, Integer.MAX_VALUE, "a size in bytes");
+        Duration writeBudget = in.duration(Setting.LIMIT_WRITE_BUDGET, false);
+        Duration readBudget = in.duration(Setting.LIMIT_READ_BUDGET, false);
+
         int adminPort = in.port(Setting.ADMIN_PORT, true);
         String adminUser = in.text(Setting.ADMIN_USERNAME);
         if (adminUser.length() < AdminConfig.MIN_USERNAME_LENGTH) {
@@ -232,6 +247,12 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
             in.problem(Setting.ADMIN_BOUNDARY, "is not one of the boundaries configured by " + source + " ("
                     + boundaryList.stream().map(BoundarySpec::name).collect(Collectors.joining(", ")) + ")");
         }
+        if ((long) limitCriteria * limitTags > RequestLimits.MAX_TAGS_PER_QUERY
+                && !in.failed(Setting.LIMIT_CRITERIA) && !in.failed(Setting.LIMIT_TAGS)) {
+            in.crossProblem("ORISUN_LIMIT_CRITERIA=" + limitCriteria + " times ORISUN_LIMIT_TAGS=" + limitTags + " is "
+                    + (long) limitCriteria * limitTags + " tags per query; at most " + RequestLimits.MAX_TAGS_PER_QUERY
+                    + " fit the parameters of one PostgreSQL statement");
+        }
         checkPooler(in, pgHost.isPresent(), transactionPooling, prepareThreshold);
         checkTls(in, tlsEnabled, certFile, keyFile, caFile, clientAuth);
         if (replicas > 1 && natsUrl.isEmpty() && !clusterEnabled) {
@@ -262,6 +283,8 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
                                     clusterPassword, routes, clusterTimeout)),
                     new PublisherConfig(batchSize, leaseTimeout),
                     new GroupCommitConfig(gcRequests, gcEvents, gcPending),
+                    new RequestLimits(limitCriteria, limitTags, limitKey, limitValue, limitEvents, limitData,
+                            limitMetadata, writeBudget, readBudget),
                     new LoggingConfig(level, format),
                     new OtelConfig(otelEnabled, otelEndpoint, otelService),
                     new PprofConfig(pprofEnabled, pprofPort),
@@ -336,6 +359,9 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
         }
         lines.add("admin       port " + admin.port() + ", administrator '" + admin.username() + "', sessions expire after "
                 + duration(admin.sessionTtl()) + " idle");
+        lines.add("limits      " + limits.criteria() + " criteria of " + limits.tagsPerCriterion() + " tags per query, "
+                + limits.eventsPerSave() + " events per save, data up to " + bytes(limits.eventDataBytes())
+                + ", write budget " + duration(limits.writeBudget()) + ", read budget " + duration(limits.readBudget()));
         lines.add("node        " + nodeId.map(id -> "id " + id).orElse("generated id") + ", data in " + dataDir
                 + ", log " + logging.level().getName() + " as " + logging.format().name().toLowerCase(Locale.ROOT));
         if (otel.enabled()) {

@@ -206,7 +206,8 @@ public final class OrisunServer implements AutoCloseable {
                 .intercept(new RpcObservation(metrics.registry(), tracing.tracer()),
                         new MessageSizeLimit(config.grpc().maxReceiveMessageBytes()), auth)
                 .service(EventStoreProto.getDescriptor(),
-                        new EventStoreService(advisedLog, indexes, subscriptions, nodeId, capabilities))
+                        new EventStoreService(advisedLog, config.limits(), indexes, subscriptions, nodeId,
+                                capabilities))
                 .service(AdminProto.getDescriptor(), new AdminService(advisedLog, indexes, users, boundaryCatalog))
                 .service(io.grpc.health.v1.HealthProto.getDescriptor(), health.getHealthService());
         var builder = WebServer.builder()

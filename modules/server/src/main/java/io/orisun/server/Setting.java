@@ -63,6 +63,16 @@ public enum Setting {
     PG_GC_MAX_BATCH_EVENTS("1024", "group commit: most events written in one transaction"),
     PG_GC_MAX_PENDING("4096", "group commit: queued save requests per boundary before callers wait"),
 
+    LIMIT_CRITERIA("1024", "most criteria in one query (read, subscription, latest-by-criteria, save condition)"),
+    LIMIT_TAGS("32", "most tags in one criterion"),
+    LIMIT_TAG_KEY_LENGTH("256", "longest tag key, and index field or condition key, in characters (at most 1024)"),
+    LIMIT_TAG_VALUE_LENGTH("4096", "longest tag value, and index condition value, in characters"),
+    LIMIT_EVENTS_PER_SAVE("10000", "most events in one SaveEvents"),
+    LIMIT_EVENT_DATA_BYTES("2097152", "largest data of one event or pub/sub message, in UTF-8 bytes"),
+    LIMIT_EVENT_METADATA_BYTES("65536", "largest metadata of one event or pub/sub message, in UTF-8 bytes"),
+    LIMIT_WRITE_BUDGET("2s", "longest time one request may keep a boundary's writers waiting"),
+    LIMIT_READ_BUDGET("10s", "statement timeout of one read statement"),
+
     ADMIN_PORT("8991", "admin HTTP port; 0 picks a free port"),
     ADMIN_USERNAME("admin", "username of the administrator created at first start"),
     ADMIN_PASSWORD("changeit", "password of the administrator created at first start", true),

@@ -7,6 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.orisun.api.LogObserver;
 import io.orisun.api.Position;
 import io.orisun.api.Query;
+import io.orisun.api.RequestLimits;
 import io.orisun.proto.CatchUpSubscribeToEventStoreRequest;
 import io.orisun.proto.Event;
 import io.orisun.proto.PubSubMessage;
@@ -40,13 +41,15 @@ final class SubscriptionEndpoints implements AutoCloseable {
 
     private final CatchUpSubscriptions subscriptions;
     private final PubSub pubSub;
+    private final RequestLimits limits;
     private final Set<PubSubSubscription> pubSubStreams = ConcurrentHashMap.newKeySet();
     private final Set<LiveStream> catchUpStreams = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private SubscriptionEndpoints(CatchUpSubscriptions subscriptions, PubSub pubSub) {
+    private SubscriptionEndpoints(CatchUpSubscriptions subscriptions, PubSub pubSub, RequestLimits limits) {
         this.subscriptions = subscriptions;
         this.pubSub = pubSub;
+        this.limits = limits;
     }
 
     /**
@@ -67,7 +70,8 @@ final class SubscriptionEndpoints implements AutoCloseable {
 
         CatchUpSubscriptions subscriptions = new CatchUpSubscriptions(context.nats(), context.eventLog(),
                 FeedSettings.of(stream));
-        SubscriptionEndpoints endpoints = new SubscriptionEndpoints(subscriptions, new PubSub(context.nats()));
+        SubscriptionEndpoints endpoints = new SubscriptionEndpoints(subscriptions, new PubSub(context.nats()),
+                config.limits());
         context.resources().onClose(endpoints);
         return endpoints;
     }
@@ -78,6 +82,8 @@ final class SubscriptionEndpoints implements AutoCloseable {
             Optional<Position> after = request.hasAfterPosition()
                     ? Optional.of(ProtoMapping.position(request.getAfterPosition())) : Optional.empty();
             Query query = request.hasQuery() ? ProtoMapping.query(request.getQuery()) : Query.all();
+            // The filter runs on every live event of the boundary: the same limits as a read keep that work bounded.
+            limits.check(query);
             subscription = subscriptions.open(new CatchUpRequest(request.getBoundary(), query, after,
                     request.getSubscriberName()));
         } catch (RuntimeException e) {
@@ -157,6 +163,7 @@ final class SubscriptionEndpoints implements AutoCloseable {
     }
 
     PublishToPubSubResponse publish(PublishToPubSubRequest request) {
+        limits.checkPayload("the message", request.getData(), request.getMetadata());
         pubSub.publish(request.getSubject(), request.getData(), request.getMetadata());
         return PublishToPubSubResponse.getDefaultInstance();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.fail;
 
 import io.orisun.api.BoundarySpec;
+import io.orisun.api.RequestLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,6 +184,15 @@ class OrisunConfigTest {
                 "ORISUN_PG_GC_MAX_BATCH_REQUESTS", "64",
                 "ORISUN_PG_GC_MAX_BATCH_EVENTS", "256",
                 "ORISUN_PG_GC_MAX_PENDING", "1000",
+                "ORISUN_LIMIT_CRITERIA", "100",
+                "ORISUN_LIMIT_TAGS", "8",
+                "ORISUN_LIMIT_TAG_KEY_LENGTH", "64",
+                "ORISUN_LIMIT_TAG_VALUE_LENGTH", "512",
+                "ORISUN_LIMIT_EVENTS_PER_SAVE", "500",
+                "ORISUN_LIMIT_EVENT_DATA_BYTES", "65536",
+                "ORISUN_LIMIT_EVENT_METADATA_BYTES", "1024",
+                "ORISUN_LIMIT_WRITE_BUDGET", "1500ms",
+                "ORISUN_LIMIT_READ_BUDGET", "30s",
                 "ORISUN_ADMIN_PORT", "9000",
                 "ORISUN_ADMIN_USERNAME", "root",
                 "ORISUN_ADMIN_PASSWORD", "admin-secret-2",
@@ -235,6 +245,8 @@ class OrisunConfigTest {
                 new BoundarySpec("orisun_admin", "admin", "admin state"),
                 new BoundarySpec("orders", "sales", "Orders")), "orisun_admin"));
         assertThat(config.groupCommit()).isEqualTo(new GroupCommitConfig(64, 256, 1000));
+        assertThat(config.limits()).isEqualTo(new RequestLimits(100, 8, 64, 512, 500, 65_536, 1024,
+                Duration.ofMillis(1500), Duration.ofSeconds(30)));
         assertThat(config.admin()).isEqualTo(new AdminConfig(9000, "root", "admin-secret-2", Duration.ofMinutes(90)));
         assertThat(config.nats()).isEqualTo(new NatsConfig(Optional.of("nats://n1:4222,nats://n2:4222"), "node-a", 14222,
                 2 << 20, Path.of("/var/lib/orisun/nats"), Optional.of(Path.of("/opt/nats/nats-server")), -1, 100_000,
@@ -604,5 +616,61 @@ class OrisunConfigTest {
         assertThat(OrisunConfig.closestKnownName("ORISUN_COLOUR")).isEmpty();
         assertThat(Arrays.stream(Setting.values()).map(Setting::variable).collect(Collectors.toSet()))
                 .allSatisfy(name -> assertThat(OrisunConfig.closestKnownName(name)).contains(name));
+    }
+
+    @Test
+    void the_request_limits_default_to_the_documented_values() {
+        RequestLimits limits = OrisunConfig.defaults().limits();
+        assertThat(limits).isEqualTo(RequestLimits.DEFAULTS);
+        assertThat(limits.criteria()).isEqualTo(1024);
+        assertThat(limits.tagsPerCriterion()).isEqualTo(32);
+        assertThat(limits.tagKeyLength()).isEqualTo(256);
+        assertThat(limits.tagValueLength()).isEqualTo(4096);
+        assertThat(limits.eventsPerSave()).isEqualTo(10_000);
+        assertThat(limits.eventDataBytes()).isEqualTo(2_097_152);
+        assertThat(limits.eventMetadataBytes()).isEqualTo(65_536);
+        assertThat(limits.writeBudget()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(limits.readBudget()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(OrisunConfig.defaults().summary()).contains("1024 criteria of 32 tags per query",
+                "write budget 2s, read budget 10s");
+    }
+
+    @Test
+    void each_request_limit_is_read_from_its_own_setting() {
+        RequestLimits limits = config("ORISUN_LIMIT_CRITERIA", "10", "ORISUN_LIMIT_TAGS", "3",
+                "ORISUN_LIMIT_TAG_KEY_LENGTH", "1024", "ORISUN_LIMIT_TAG_VALUE_LENGTH", "12",
+                "ORISUN_LIMIT_EVENTS_PER_SAVE", "7", "ORISUN_LIMIT_EVENT_DATA_BYTES", "2048",
+                "ORISUN_LIMIT_EVENT_METADATA_BYTES", "512", "ORISUN_LIMIT_WRITE_BUDGET", "750ms",
+                "ORISUN_LIMIT_READ_BUDGET", "1m30s").limits();
+        assertThat(limits).isEqualTo(new RequestLimits(10, 3, 1024, 12, 7, 2048, 512, Duration.ofMillis(750),
+                Duration.ofSeconds(90)));
+    }
+
+    @Test
+    void criteria_times_tags_must_fit_the_parameters_of_one_statement() {
+        assertThat(config("ORISUN_LIMIT_CRITERIA", "2000", "ORISUN_LIMIT_TAGS", "32").limits().criteria()).isEqualTo(2000);
+        assertThat(failure("ORISUN_LIMIT_CRITERIA", "4096", "ORISUN_LIMIT_TAGS", "32").problems())
+                .containsExactly("ORISUN_LIMIT_CRITERIA=4096 times ORISUN_LIMIT_TAGS=32 is 131072 tags per query;"
+                        + " at most 65000 fit the parameters of one PostgreSQL statement");
+    }
+
+    @Test
+    void every_size_limit_names_a_setting_that_exists() {
+        assertThat(Arrays.stream(RequestLimits.Limit.values()).map(RequestLimits.Limit::setting))
+                .allSatisfy(name -> assertThat(Arrays.stream(Setting.values()).map(Setting::variable)).contains(name));
+    }
+
+    @Test
+    void bad_request_limits_are_all_reported_with_what_was_expected() {
+        assertThat(failure("ORISUN_LIMIT_CRITERIA", "0", "ORISUN_LIMIT_TAG_KEY_LENGTH", "1025",
+                "ORISUN_LIMIT_EVENT_DATA_BYTES", "1MB", "ORISUN_LIMIT_WRITE_BUDGET", "0s",
+                "ORISUN_LIMIT_READ_BUDGET", "soon").problems())
+                .containsExactlyInAnyOrder(
+                        "ORISUN_LIMIT_CRITERIA='0' is not a number of criteria (a whole number of at least 1)",
+                        "ORISUN_LIMIT_TAG_KEY_LENGTH='1025' is not a number of characters (a whole number from 1 to 1024)",
+                        "ORISUN_LIMIT_EVENT_DATA_BYTES='1MB' is not a size in bytes (a whole number of at least 1)",
+                        "ORISUN_LIMIT_WRITE_BUDGET='0s' is not a positive duration",
+                        "ORISUN_LIMIT_READ_BUDGET='soon' is not a duration (for example 300ms, 30s, 5m, 24h or 1h30m;"
+                                + " a bare number means seconds)");
     }
 }

@@ -14,7 +14,12 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.orisun.proto.AdminGrpc;
+import io.orisun.proto.CatchUpSubscribeToEventStoreRequest;
+import io.orisun.proto.Criterion;
 import io.orisun.proto.EventStoreGrpc;
+import io.orisun.proto.GetEventsRequest;
+import io.orisun.proto.GetLatestByCriteriaRequest;
+import io.orisun.proto.Tag;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,6 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The permission matrix of reference §5, over every RPC of both services, for a caller with no credentials, an
  * OPERATIONS user and an ADMIN user. Each RPC gets an empty request: the test asserts only whether the call was
  * refused as unauthenticated or forbidden, not what the service answered, so it holds whatever the services do.
+ * On top of the matrix, every read of the admin boundary's events needs ADMIN.
  */
 class PermissionMatrixIT {
 
@@ -119,15 +125,60 @@ class PermissionMatrixIT {
         }
     }
 
+    /** Every RPC that reads a boundary's events, each with a valid request for the admin boundary. */
+    static Stream<Arguments> readsOfTheAdminBoundary() {
+        String admin = "orisun_admin";
+        Criterion anyUserEvent = Criterion.newBuilder().addTags(Tag.newBuilder().setKey("eventType")
+                .setValue("$UserCreated")).build();
+        return Stream.of(
+                Arguments.of(EventStoreGrpc.getGetEventsMethod(),
+                        GetEventsRequest.newBuilder().setBoundary(admin).setCount(100).build()),
+                Arguments.of(EventStoreGrpc.getGetLatestByCriteriaMethod(),
+                        GetLatestByCriteriaRequest.newBuilder().setBoundary(admin).addCriteria(anyUserEvent).build()),
+                Arguments.of(EventStoreGrpc.getCatchUpSubscribeToEventsMethod(),
+                        CatchUpSubscribeToEventStoreRequest.newBuilder().setBoundary(admin)
+                                .setSubscriberName("permission-matrix").build()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("readsOfTheAdminBoundary")
+    void only_an_admin_reads_the_admin_boundary(MethodDescriptor<?, ?> method, Message request) throws Exception {
+        Channel asOperations = ClientInterceptors.intercept(node.channel(), CREDENTIALS.get(Caller.OPERATIONS));
+        Status refused = call(method, asOperations, request);
+        assertThat(refused.getCode()).as("%s", refused).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(refused.getDescription()).contains("orisun_admin").contains("requires role ADMIN");
+
+        Channel asAdmin = ClientInterceptors.intercept(node.channel(), CREDENTIALS.get(Caller.ADMIN));
+        Status allowed = call(method, asAdmin, request);
+        assertThat(allowed.getCode()).as("%s", allowed).isEqualTo(Status.Code.OK);
+
+        Message otherBoundary = request.toBuilder()
+                .setField(request.getDescriptorForType().findFieldByName("boundary"), "orisun_test_1").build();
+        Status elsewhere = call(method, asOperations, otherBoundary);
+        assertThat(elsewhere.getCode()).as("OPERATIONS still reads other boundaries: %s", elsewhere)
+                .isEqualTo(Status.Code.OK);
+    }
+
+    @Test
+    void an_admin_reading_the_admin_boundary_sees_the_users() {
+        assertThat(node.eventStore().getEvents(GetEventsRequest.newBuilder().setBoundary("orisun_admin").setCount(1000)
+                .build()).getEventsList()).anyMatch(e -> e.getData().contains("operator"));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Status call(MethodDescriptor method, Channel channel) throws Exception {
+        return call(method, channel,
+                (Message) ((MethodDescriptor.PrototypeMarshaller) method.getRequestMarshaller()).getMessagePrototype());
+    }
+
     /**
-     * Calls {@code method} with an empty request and answers how it ended. A stream still open after a few seconds,
+     * Calls {@code method} with {@code request} and answers how it ended. A stream still open after a few seconds,
      * or one that delivered a message, got past the interceptor, which refuses at once; it counts as OK and is then
      * cancelled. Finished calls are never cancelled: a cancel racing the end of a call sends a late RST_STREAM, which
      * Helidon answers with a GOAWAY that fails the next call.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Status call(MethodDescriptor method, Channel channel) throws Exception {
-        Message empty = (Message) ((MethodDescriptor.PrototypeMarshaller) method.getRequestMarshaller()).getMessagePrototype();
+    private static Status call(MethodDescriptor method, Channel channel, Message request) throws Exception {
         ClientCall call = channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
         boolean unary = method.getType() == MethodDescriptor.MethodType.UNARY;
         CompletableFuture<Status> outcome = new CompletableFuture<>();
@@ -153,9 +204,9 @@ class PermissionMatrixIT {
             }
         };
         if (unary) {
-            ClientCalls.asyncUnaryCall(call, empty, observer);
+            ClientCalls.asyncUnaryCall(call, request, observer);
         } else {
-            ClientCalls.asyncServerStreamingCall(call, empty, observer);
+            ClientCalls.asyncServerStreamingCall(call, request, observer);
         }
         try {
             return outcome.get(unary ? 30 : 5, TimeUnit.SECONDS);
