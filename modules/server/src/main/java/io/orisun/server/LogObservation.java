@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Turns what the flushers and publishers report into meters (group-commit size and duration, published events,
- * publish duration and errors, per boundary) and into one span per flush ({@code orisun.flush}) and per published
+ * publish duration and errors, statements cancelled by a budget, per boundary) and into one span per flush ({@code orisun.flush}) and per published
  * batch ({@code orisun.publish}). A flush serves saves from many calls, so its span stands alone rather than
  * under one of them; its start is back-dated by the reported duration.
  */
@@ -57,6 +57,12 @@ final class LogObservation implements LogObserver {
         span.end();
     }
 
+    @Override
+    public void budgetExceeded(String boundary, String operation) {
+        BoundaryMeters meters = meters(boundary);
+        (operation.equals("write") ? meters.writeBudgetExceeded : meters.readBudgetExceeded).increment();
+    }
+
     private Span span(String name, String boundary, long nanos) {
         Instant end = Instant.now();
         return tracer.spanBuilder(name).setNoParent().setAttribute("orisun.boundary", boundary)
@@ -75,6 +81,8 @@ final class LogObservation implements LogObserver {
         private final Counter published;
         private final Timer publishDuration;
         private final Counter publishErrors;
+        private final Counter writeBudgetExceeded;
+        private final Counter readBudgetExceeded;
 
         BoundaryMeters(MeterRegistry registry, String boundary) {
             flushSaves = DistributionSummary.builder("orisun.flush.saves")
@@ -97,6 +105,15 @@ final class LogObservation implements LogObserver {
             publishErrors = Counter.builder("orisun.publish.errors")
                     .description("Failed attempts to publish to JetStream (each is retried from the checkpoint)")
                     .tag("boundary", boundary).register(registry);
+            writeBudgetExceeded = budgetCounter(registry, boundary, "write");
+            readBudgetExceeded = budgetCounter(registry, boundary, "read");
+        }
+
+        private static Counter budgetCounter(MeterRegistry registry, String boundary, String operation) {
+            return Counter.builder("orisun.budget.exceeded")
+                    .description("Statements cancelled because they ran past their budget (ORISUN_LIMIT_WRITE_BUDGET,"
+                            + " ORISUN_LIMIT_READ_BUDGET)")
+                    .tag("boundary", boundary).tag("operation", operation).register(registry);
         }
     }
 }

@@ -154,8 +154,9 @@ public final class OrisunServer implements AutoCloseable {
 
         GroupCommitConfig gc = config.groupCommit();
         LogObservation observation = new LogObservation(metrics.registry(), tracing.tracer());
-        eventLog = new PgEventLog(writes, reads, boundaries,
-                new GroupCommitSettings(gc.maxBatchRequests(), gc.maxBatchEvents(), gc.maxPending()), observation);
+        eventLog = new PgEventLog(writes, reads, boundaries, new GroupCommitSettings(gc.maxBatchRequests(),
+                gc.maxBatchEvents(), gc.maxPending(), config.limits().writeBudget()), observation,
+                config.limits().readBudget());
         resources.push(eventLog);
 
         HealthStatusManager health = new HealthStatusManager();
