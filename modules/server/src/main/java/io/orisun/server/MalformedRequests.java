@@ -17,6 +17,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.helidon.common.buffers.BufferData;
+import io.helidon.http.http2.Http2Flag;
 import io.helidon.http.http2.Http2FrameHeader;
 import io.helidon.http.http2.Http2FrameTypes;
 import io.helidon.http.http2.Http2RstStream;
@@ -45,7 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Three parts, one per place where the request is lost, answer such a call instead:
  * <ul>
  *   <li>{@link #guard} wraps Helidon's handler of each gRPC stream. It follows the message framing
- *       ({@link RequestFraming}) and answers a framing fault before Helidon reads the frame; it answers an unknown
+ *       ({@link RequestFraming}) and answers a framing fault before Helidon reads the frame, and any failure Helidon
+ *       still swallows while reading one (the cancel it then delivers is the sign); it answers an unknown
  *       {@code grpc-encoding} with {@code UNIMPLEMENTED} itself; and it counts the calls that have not ended
  *       ({@code orisun_grpc_calls_open}), which an unanswered request would keep up.</li>
  *   <li>{@link #answeringParseFailures} gives each method a request marshaller that, instead of throwing, answers
@@ -218,6 +220,14 @@ final class MalformedRequests implements ServerInterceptor {
                 super.onReady();
             }
         }
+
+        /** A cancel from Helidon while it reads a frame is a failure it swallowed, which the guard then answers. */
+        @Override
+        public void onCancel() {
+            if (!stream.swallowedWhileReading()) {
+                super.onCancel();
+            }
+        }
     }
 
     /** Helidon's handler of one gRPC stream, with the framing checked and the call counted until it ends. */
@@ -228,6 +238,8 @@ final class MalformedRequests implements ServerInterceptor {
         private final AtomicBoolean answered = new AtomicBoolean();
         private final AtomicBoolean released = new AtomicBoolean();
         private volatile ServerCall<?, ?> call;
+        private volatile Thread reading;
+        private volatile boolean swallowed;
 
         GuardedStream(SubProtocolHandler helidon, Optional<String> encoding) {
             this.helidon = helidon;
@@ -247,6 +259,15 @@ final class MalformedRequests implements ServerInterceptor {
         /** Whether a fault can be answered: the call's interceptors have run, and nothing has answered it yet. */
         boolean answerable() {
             return call != null && !answered.get();
+        }
+
+        /** Notes a cancel that Helidon delivers while it reads a frame on this thread: it swallowed a failure. */
+        boolean swallowedWhileReading() {
+            if (reading == Thread.currentThread()) {
+                swallowed = true;
+                return true;
+            }
+            return false;
         }
 
         void answer(String kind, Status status) {
@@ -310,18 +331,31 @@ final class MalformedRequests implements ServerInterceptor {
         /**
          * Checks the frame's framing before Helidon reads it. After an answer Helidon's call is half-closed on the
          * server's side, so Helidon passes over the frame's bytes and only takes its end of stream, if it has one.
+         * A failure Helidon still swallows while reading (one in a marshaller not ours, such as the reflection
+         * service's, or in a listener) is answered afterwards, and the frame's end of stream, which Helidon then
+         * skipped, is handed to it again so that the stream can close.
          */
         @Override
         public void data(Http2FrameHeader header, BufferData data) {
+            boolean endOfStream = header.flags(Http2FrameTypes.DATA).endOfStream();
             if (answerable()) {
-                framing.next(data, header.flags(Http2FrameTypes.DATA).endOfStream())
-                        .ifPresent(fault -> answer(fault.kind(), fault.status()));
+                framing.next(data, endOfStream).ifPresent(fault -> answer(fault.kind(), fault.status()));
             }
             CURRENT.set(this);
+            reading = Thread.currentThread();
             try {
                 helidon.data(header, data);
             } finally {
+                reading = null;
                 CURRENT.remove();
+            }
+            if (swallowed && answerable()) {
+                answer("unreadable", Status.INTERNAL.withDescription("the request message could not be read"));
+                if (endOfStream) {
+                    helidon.data(Http2FrameHeader.create(0, Http2FrameTypes.DATA,
+                            Http2Flag.DataFlags.create(Http2Flag.DataFlags.END_OF_STREAM), header.streamId()),
+                            BufferData.empty());
+                }
             }
         }
 

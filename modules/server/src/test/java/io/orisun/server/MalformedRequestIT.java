@@ -226,6 +226,23 @@ class MalformedRequestIT {
     }
 
     @Test
+    void a_request_to_helidon_s_own_reflection_service_that_cannot_be_read_is_answered_too() throws Exception {
+        double before = malformed("unreadable");
+        try (RawHttp2Connection connection = RawHttp2Connection.open(node.server().grpcPort())) {
+            int stream = connection.request("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", Map.of());
+            connection.data(stream, RawHttp2Connection.message("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII)),
+                    true);
+            assertStatus(connection, stream, Status.Code.INTERNAL, "could not be read");
+
+            int valid = connection.request("/" + GET_EVENTS, AUTH);
+            connection.data(valid, RawHttp2Connection.message(VALID), true);
+            assertStatus(connection, valid, Status.Code.OK, "");
+        }
+        assertThat(malformed("unreadable") - before).isEqualTo(1);
+        assertNoCallStaysOpen();
+    }
+
+    @Test
     void echoed_input_arrives_percent_encoded_escaped_and_short() throws Exception {
         StatusRuntimeException accented = callGetEvents("50%\u00e9");
         assertThat(accented.getStatus().getDescription()).as("through grpc-java")
