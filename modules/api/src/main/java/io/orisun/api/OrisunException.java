@@ -22,8 +22,8 @@ public sealed abstract class OrisunException extends RuntimeException
     /**
      * A caller's {@code input} as a message repeats it: its first {@value #ECHO_LENGTH} characters (then
      * {@code ...}), with control and non-ASCII characters escaped Java-style (a backslash, {@code u} and four
-     * hex digits) and the backslash doubled, so that every client shows the same short, readable text. Every message that quotes input
-     * quotes it through this method.
+     * hex digits) and the backslash doubled, so that every client shows the same short, readable text. Every
+     * message that quotes input quotes it through this method.
      */
     public static String echo(String input) {
         boolean cut = input.length() > ECHO_LENGTH;

@@ -32,7 +32,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Helidon's HTTP/2 connections for gRPC, with the same HTTP/2 and gRPC settings, and two corrections. It takes
+ * Helidon's HTTP/2 connections for gRPC, with the same HTTP/2 and gRPC settings, and these corrections. It takes
  * precedence over the selector Helidon would add by itself.
  * <ul>
  *   <li>Each connection reads the client's bytes through a {@link RepeatedResetFilter}, so that a client cancelling
@@ -42,6 +42,8 @@ import java.util.concurrent.ExecutorService;
  *   <li>Responses are compressed only when the request is, as in Orisun (grpc-go). Helidon compresses every response
  *       message for a client that merely accepts gzip (grpc-java and others advertise it on every call), with a new
  *       deflater per message: most of the cost of a streamed event on both sides, for small messages.</li>
+ *   <li>Each gRPC stream's handler is guarded by {@link MalformedRequests}, so that a request Helidon cannot read
+ *       still gets a status.</li>
  * </ul>
  */
 final class GrpcHttp2 implements ServerConnectionSelector {

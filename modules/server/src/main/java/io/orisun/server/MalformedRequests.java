@@ -27,6 +27,7 @@ import io.helidon.webserver.http2.spi.Http2SubProtocolSelector.SubProtocolHandle
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.orisun.api.OrisunException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -301,7 +302,7 @@ final class MalformedRequests implements ServerInterceptor {
                 trailers.put(ACCEPT_ENCODING, String.join(",",
                         DecompressorRegistry.getDefaultInstance().getAdvertisedMessageEncodings()));
                 answer("compression", Status.UNIMPLEMENTED.withDescription("grpc-encoding '"
-                        + io.orisun.api.OrisunException.echo(encoding) + "' is not supported"), trailers);
+                        + OrisunException.echo(encoding) + "' is not supported"), trailers);
             });
         }
 

@@ -15,7 +15,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -165,7 +167,7 @@ class MalformedRequestIT {
             connection.data(compressedWithoutEncoding, RawHttp2Connection.message(1, VALID.length, VALID), true);
             assertStatus(connection, compressedWithoutEncoding, Status.Code.INTERNAL, "marked compressed");
 
-            Map<String, String> unknownEncoding = new java.util.HashMap<>(AUTH);
+            Map<String, String> unknownEncoding = new HashMap<>(AUTH);
             unknownEncoding.put("grpc-encoding", "lz77-unheard-of");
             int unknown = connection.request(path, unknownEncoding);
             connection.data(unknown, RawHttp2Connection.message(1, VALID.length, VALID), true);
@@ -185,7 +187,7 @@ class MalformedRequestIT {
 
             int halfWay = connection.request(path, AUTH);
             byte[] whole = RawHttp2Connection.message(VALID);
-            connection.data(halfWay, java.util.Arrays.copyOf(whole, 9), true);
+            connection.data(halfWay, Arrays.copyOf(whole, 9), true);
             assertStatus(connection, halfWay, Status.Code.INTERNAL, "ended inside a message (4 of the 17 bytes");
 
             int noMessage = connection.request(path, AUTH);
@@ -202,7 +204,7 @@ class MalformedRequestIT {
             connection.data(tooLarge, new byte[16], true);
 
             int cancelledHalfWay = connection.request(path, AUTH);
-            connection.data(cancelledHalfWay, java.util.Arrays.copyOf(whole, 9), false);
+            connection.data(cancelledHalfWay, Arrays.copyOf(whole, 9), false);
             connection.reset(cancelledHalfWay);
 
             int valid = connection.request(path, AUTH);
