@@ -212,6 +212,7 @@ final class MalformedRequests implements ServerInterceptor {
                         "the request stream ended without its request message"));
                 return;
             }
+            stream.serving();
             super.onHalfClose();
         }
 
@@ -241,6 +242,7 @@ final class MalformedRequests implements ServerInterceptor {
         private volatile ServerCall<?, ?> call;
         private volatile Thread reading;
         private volatile boolean swallowed;
+        private volatile boolean serving;
 
         GuardedStream(SubProtocolHandler helidon, Optional<String> encoding) {
             this.helidon = helidon;
@@ -262,9 +264,17 @@ final class MalformedRequests implements ServerInterceptor {
             return call != null && !answered.get();
         }
 
-        /** Notes a cancel that Helidon delivers while it reads a frame on this thread: it swallowed a failure. */
+        /**
+         * Notes that the request is complete and the service runs: unary and server-streaming handlers run inside the
+         * half-close, on the thread that reads the frames, and a cancel from there is no longer a reading failure.
+         */
+        void serving() {
+            serving = true;
+        }
+
+        /** Notes a cancel that Helidon delivers while it reads a request on this thread: it swallowed a failure. */
         boolean swallowedWhileReading() {
-            if (reading == Thread.currentThread()) {
+            if (reading == Thread.currentThread() && !serving) {
                 swallowed = true;
                 return true;
             }
