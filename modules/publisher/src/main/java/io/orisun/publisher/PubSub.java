@@ -105,7 +105,7 @@ public final class PubSub {
             String token = tokens[i];
             boolean wildcard = token.equals("*") || (token.equals(">") && i == tokens.length - 1);
             if (wildcard && !wildcards) {
-                throw new InvalidRequest("subject '" + subject + "' contains a wildcard, which only subscriptions may use");
+                throw new InvalidRequest("subject '" + printable(subject) + "' contains a wildcard, which only subscriptions may use");
             }
             if (!wildcard && !TOKEN.matcher(token).matches()) {
                 throw new InvalidRequest("subject '" + printable(subject) + "' must be dot-separated tokens of letters,"
