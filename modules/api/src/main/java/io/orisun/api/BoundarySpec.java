@@ -26,7 +26,7 @@ public record BoundarySpec(String name, String schema, String description) {
     public static String requireBoundaryName(String name) {
         requireIdentifier("boundary", name);
         if (name.length() > MAX_NAME_LENGTH) {
-            throw new InvalidRequest("boundary name '" + name + "' is longer than " + MAX_NAME_LENGTH + " characters");
+            throw new InvalidRequest("boundary name '" + OrisunException.echo(name) + "' is longer than " + MAX_NAME_LENGTH + " characters");
         }
         return name;
     }
@@ -37,7 +37,7 @@ public record BoundarySpec(String name, String schema, String description) {
             throw new InvalidRequest(what + " name is required");
         }
         if (!IDENTIFIER.matcher(value).matches()) {
-            throw new InvalidRequest(what + " name '" + printable(value) + "' is not a valid identifier"
+            throw new InvalidRequest(what + " name '" + OrisunException.echo(value) + "' is not a valid identifier"
                     + " (letters, digits and '_', starting with a letter or '_', at most 63 characters)");
         }
         return value;
@@ -46,10 +46,5 @@ public record BoundarySpec(String name, String schema, String description) {
     /** Double-quotes a validated identifier for SQL. */
     public static String quote(String identifier) {
         return '"' + identifier + '"';
-    }
-
-    private static String printable(String value) {
-        String shortened = value.length() > 80 ? value.substring(0, 80) + "..." : value;
-        return shortened.replaceAll("\\p{Cntrl}", "?");
     }
 }

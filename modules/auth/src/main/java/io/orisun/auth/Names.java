@@ -1,6 +1,7 @@
 package io.orisun.auth;
 
 import io.orisun.api.InvalidRequest;
+import io.orisun.api.OrisunException;
 
 /** The rules for usernames and display names, and how client-chosen text is shown in messages and logs. */
 final class Names {
@@ -59,13 +60,7 @@ final class Names {
      * name cannot forge log lines) and long text is shortened.
      */
     static String printable(String text) {
-        String shortened = text.length() > 64 ? text.substring(0, 64) + "..." : text;
-        StringBuilder out = new StringBuilder(shortened.length());
-        for (int i = 0; i < shortened.length(); i++) {
-            char c = shortened.charAt(i);
-            out.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return out.toString();
+        return OrisunException.echo(text);
     }
 
     private static boolean hasControlCharacter(String text) {

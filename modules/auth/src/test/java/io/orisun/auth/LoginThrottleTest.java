@@ -100,7 +100,7 @@ class LoginThrottleTest {
         assertThat(warnings).hasSize(1);
         assertThat(warnings.getFirst().getLevel()).isEqualTo(java.util.logging.Level.WARNING);
         String message = java.text.MessageFormat.format(warnings.getFirst().getMessage(), warnings.getFirst().getParameters());
-        assertThat(message).contains("eve?FAKE LOG LINE").doesNotContain("\n");
+        assertThat(message).contains("eve\\u000AFAKE LOG LINE").doesNotContain("\n");
         throttle.succeeded("eve\nFAKE LOG LINE");
         fail("eve\nFAKE LOG LINE", 5);
         assertThat(warnings).hasSize(2);

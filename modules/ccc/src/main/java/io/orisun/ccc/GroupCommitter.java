@@ -345,7 +345,7 @@ final class GroupCommitter implements AutoCloseable {
             case "R" -> result.complete(new SaveResult(first, last, true));
             case "C" -> result.completeExceptionally(
                     new ConsistencyViolation(pending.save().check().orElseThrow().expected(), first));
-            case "X" -> result.completeExceptionally(new AlreadyExists("event_id " + row.getString(6)
+            case "X" -> result.completeExceptionally(new AlreadyExists("event_id " + OrisunException.echo(row.getString(6))
                     + " already exists in boundary " + tables.boundary() + " with different content"));
             default -> throw new IllegalStateException("the save function of boundary " + tables.boundary()
                     + " returned the unknown outcome " + outcome);

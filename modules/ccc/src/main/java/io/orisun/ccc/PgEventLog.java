@@ -11,6 +11,7 @@ import io.orisun.api.InvalidRequest;
 import io.orisun.api.LatestByCriteria;
 import io.orisun.api.LogObserver;
 import io.orisun.api.NotFound;
+import io.orisun.api.OrisunException;
 import io.orisun.api.Position;
 import io.orisun.api.ReadRequest;
 import io.orisun.api.SaveRequest;
@@ -266,7 +267,7 @@ public final class PgEventLog implements EventLog, AutoCloseable {
         BoundarySpec.requireBoundaryName(boundary);
         Served served = boundaries.get(boundary);
         if (served == null) {
-            throw new NotFound("boundary " + boundary + " does not exist");
+            throw new NotFound("boundary " + OrisunException.echo(boundary) + " does not exist");
         }
         return served;
     }

@@ -194,7 +194,7 @@ public final class IndexAdmin {
         try (Connection connection = open(objects)) {
             Optional<IndexEntry> entry = select(connection, objects, name);
             if (entry.isEmpty()) {
-                throw new NotFound("index " + name + " does not exist in boundary " + boundary);
+                throw new NotFound("index " + OrisunException.echo(name) + " does not exist in boundary " + boundary);
             }
             return withLiveState(connection, objects, entry.get());
         } catch (SQLException e) {
@@ -516,7 +516,7 @@ public final class IndexAdmin {
         BoundarySpec.requireBoundaryName(boundary);
         BoundaryObjects objects = boundaries.get(boundary);
         if (objects == null) {
-            throw new NotFound("boundary " + boundary + " does not exist");
+            throw new NotFound("boundary " + OrisunException.echo(boundary) + " does not exist");
         }
         return objects;
     }

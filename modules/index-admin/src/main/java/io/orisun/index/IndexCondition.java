@@ -2,6 +2,7 @@ package io.orisun.index;
 
 import io.orisun.api.InvalidRequest;
 import io.orisun.api.JsonKey;
+import io.orisun.api.OrisunException;
 import io.orisun.api.Tag;
 import java.util.Objects;
 
@@ -81,8 +82,7 @@ public record IndexCondition(String key, Operator operator, String value) {
                     return operator;
                 }
             }
-            String shown = trimmed.length() > 16 ? trimmed.substring(0, 16) + "..." : trimmed;
-            throw new InvalidRequest("index condition operator '" + shown.replaceAll("\\p{Cntrl}", "?")
+            throw new InvalidRequest("index condition operator '" + OrisunException.echo(trimmed)
                     + "' is not one of =, >, <, >=, <=");
         }
     }

@@ -2,6 +2,7 @@ package io.orisun.index;
 
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.InvalidRequest;
+import io.orisun.api.OrisunException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -62,7 +63,7 @@ public record IndexDefinition(String boundary, String name, List<IndexField> fie
         for (int i = 0; i < fields.size(); i++) {
             IndexField field = fields.get(i);
             if (!seen.add(field.isEventType() ? "\0eventType" : field.jsonKey())) {
-                throw new InvalidRequest("fields[" + i + "] repeats the key " + field.jsonKey());
+                throw new InvalidRequest("fields[" + i + "] repeats the key " + OrisunException.echo(field.jsonKey()));
             }
         }
         if (conditions.size() < 2) {

@@ -2,6 +2,7 @@ package io.orisun.index;
 
 import io.orisun.api.InvalidRequest;
 import io.orisun.api.JsonKey;
+import io.orisun.api.OrisunException;
 import io.orisun.api.Tag;
 import java.util.Objects;
 
@@ -18,7 +19,7 @@ public record IndexField(String jsonKey, ValueType valueType) {
         new JsonKey(jsonKey);
         Objects.requireNonNull(valueType, "valueType");
         if (Tag.EVENT_TYPE_KEYS.contains(jsonKey) && valueType != ValueType.TEXT) {
-            throw new InvalidRequest("the key " + jsonKey + " means the event type, which is TEXT, not " + valueType);
+            throw new InvalidRequest("the key " + OrisunException.echo(jsonKey) + " means the event type, which is TEXT, not " + valueType);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.orisun.index;
 
 import io.orisun.api.InvalidRequest;
+import io.orisun.api.OrisunException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -138,7 +139,6 @@ public enum ValueType {
     }
 
     private static String shortened(String value) {
-        String cut = value.length() > 64 ? value.substring(0, 64) + "..." : value;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        return OrisunException.echo(value);
     }
 }

@@ -7,6 +7,7 @@ import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
 import io.orisun.api.InvalidRequest;
+import io.orisun.api.OrisunException;
 import io.orisun.api.Unavailable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -104,7 +105,7 @@ public final class PubSub {
             String token = tokens[i];
             boolean wildcard = token.equals("*") || (token.equals(">") && i == tokens.length - 1);
             if (wildcard && !wildcards) {
-                throw new InvalidRequest("subject '" + subject + "' contains a wildcard, which only subscriptions may use");
+                throw new InvalidRequest("subject '" + printable(subject) + "' contains a wildcard, which only subscriptions may use");
             }
             if (!wildcard && !TOKEN.matcher(token).matches()) {
                 throw new InvalidRequest("subject '" + printable(subject) + "' must be dot-separated tokens of letters,"
@@ -114,7 +115,7 @@ public final class PubSub {
     }
 
     private static String printable(String value) {
-        return value.replaceAll("\\p{Cntrl}", "?");
+        return OrisunException.echo(value);
     }
 
     static byte[] encode(String data, String metadata, Instant publishedAt) {

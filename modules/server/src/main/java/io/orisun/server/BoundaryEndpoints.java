@@ -378,8 +378,7 @@ final class BoundaryEndpoints implements AutoCloseable {
     }
 
     private static String printable(String text) {
-        String shortened = text.length() > 64 ? text.substring(0, 64) + "..." : text;
-        return shortened.replaceAll("\\p{Cntrl}", "?");
+        return OrisunException.echo(text);
     }
 
     private void pollQuietly() {

@@ -266,7 +266,7 @@ final class Dashboard implements AutoCloseable {
         for (String pair : filter.split(",")) {
             int eq = pair.indexOf('=');
             if (eq < 1) {
-                throw new InvalidRequest("a criterion is key=value[,key=value...], not '" + filter + "'");
+                throw new InvalidRequest("a criterion is key=value[,key=value...], not '" + OrisunException.echo(filter) + "'");
             }
             tags.add(new Tag(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip()));
         }

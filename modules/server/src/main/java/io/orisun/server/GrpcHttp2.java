@@ -32,7 +32,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Helidon's HTTP/2 connections for gRPC, with the same HTTP/2 and gRPC settings, and two corrections. It takes
+ * Helidon's HTTP/2 connections for gRPC, with the same HTTP/2 and gRPC settings, and these corrections. It takes
  * precedence over the selector Helidon would add by itself.
  * <ul>
  *   <li>Each connection reads the client's bytes through a {@link RepeatedResetFilter}, so that a client cancelling
@@ -42,16 +42,18 @@ import java.util.concurrent.ExecutorService;
  *   <li>Responses are compressed only when the request is, as in Orisun (grpc-go). Helidon compresses every response
  *       message for a client that merely accepts gzip (grpc-java and others advertise it on every call), with a new
  *       deflater per message: most of the cost of a streamed event on both sides, for small messages.</li>
+ *   <li>Each gRPC stream's handler is guarded by {@link MalformedRequests}, so that a request Helidon cannot read
+ *       still gets a status.</li>
  * </ul>
  */
 final class GrpcHttp2 implements ServerConnectionSelector {
 
     private final Http2ConnectionSelector helidon;
 
-    GrpcHttp2(Http2Config http2, GrpcConfig grpc) {
+    GrpcHttp2(Http2Config http2, GrpcConfig grpc, MalformedRequests malformed) {
         this.helidon = Http2ConnectionSelector.builder()
                 .http2Config(http2)
-                .addSubProtocolSelector(new CompressWhenCompressed(GrpcProtocolSelector.create(grpc)))
+                .addSubProtocolSelector(new CompressWhenCompressed(GrpcProtocolSelector.create(grpc), malformed))
                 .build();
     }
 
@@ -133,8 +135,13 @@ final class GrpcHttp2 implements ServerConnectionSelector {
         }
     }
 
-    /** Hides the client's {@code grpc-accept-encoding} from Helidon when its request itself is not compressed. */
-    private record CompressWhenCompressed(Http2SubProtocolSelector grpc) implements Http2SubProtocolSelector {
+    /**
+     * Hides the client's {@code grpc-accept-encoding} from Helidon when its request itself is not compressed, and
+     * hands each gRPC stream's handler to {@link MalformedRequests#guard}. A {@code grpc-encoding} the server lacks
+     * is hidden too: Helidon would answer it before the interceptors run, so the guard answers it instead.
+     */
+    private record CompressWhenCompressed(Http2SubProtocolSelector grpc, MalformedRequests malformed)
+            implements Http2SubProtocolSelector {
 
         private static final HeaderName ENCODING = HeaderNames.create("grpc-encoding");
         private static final HeaderName ACCEPT_ENCODING = HeaderNames.create("grpc-accept-encoding");
@@ -146,9 +153,13 @@ final class GrpcHttp2 implements ServerConnectionSelector {
                                              Http2StreamState currentStreamState, Router router) {
             Http2Headers passed = headers;
             Headers request = headers.httpHeaders();
-            if (request.contains(ACCEPT_ENCODING) && !request.contains(ENCODING)) {
+            Optional<String> encoding = request.contains(ENCODING) ? Optional.of(request.get(ENCODING).get())
+                    : Optional.empty();
+            boolean unsupported = encoding.filter(name -> !MalformedRequests.supported(name)).isPresent();
+            if ((request.contains(ACCEPT_ENCODING) && encoding.isEmpty()) || unsupported) {
                 WritableHeaders<?> kept = WritableHeaders.create(request);
                 kept.remove(ACCEPT_ENCODING);
+                kept.remove(ENCODING);
                 passed = Http2Headers.create(kept);
                 if (headers.path() != null) {
                     passed.path(headers.path());
@@ -163,8 +174,11 @@ final class GrpcHttp2 implements ServerConnectionSelector {
                     passed.authority(headers.authority());
                 }
             }
-            return grpc.subProtocol(ctx, prologue, passed, streamWriter, streamId, serverSettings, clientSettings,
-                    streamFlowControl, currentStreamState, router);
+            SubProtocolResult result = grpc.subProtocol(ctx, prologue, passed, streamWriter, streamId, serverSettings,
+                    clientSettings, streamFlowControl, currentStreamState, router);
+            return result.supported()
+                    ? new SubProtocolResult(true, malformed.guard(result.subProtocol(), encoding))
+                    : result;
         }
     }
 }

@@ -9,9 +9,10 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 
 /**
- * Enforces {@code ORISUN_GRPC_MAX_RECEIVE_MESSAGE_SIZE} with a clear {@code RESOURCE_EXHAUSTED}. Helidon's own
- * read-buffer limit fails the stream without answering it (the client waits for its deadline), so the server sets
- * that limit to {@link #transportLimit} and refuses oversized requests here, before any handler sees them.
+ * Enforces {@code ORISUN_GRPC_MAX_RECEIVE_MESSAGE_SIZE} with a clear {@code RESOURCE_EXHAUSTED} on the parsed message,
+ * before any handler sees it. A message whose length prefix is already above the limit is refused earlier, from the
+ * prefix ({@link RequestFraming}); this catches a compressed message that grows beyond the limit. Helidon's own
+ * read-buffer limit fails the stream without answering it, so the server sets that limit to {@link #transportLimit}.
  */
 final class MessageSizeLimit implements ServerInterceptor {
 

@@ -203,14 +203,17 @@ public final class OrisunServer implements AutoCloseable {
                 .maxConcurrentStreams(config.grpc().maxConcurrentStreams())
                 .maxRapidResets(config.grpc().maxConcurrentStreams())
                 .build();
+        MalformedRequests malformed = new MalformedRequests(metrics.registry(), config.grpc().maxReceiveMessageBytes());
         GrpcRouting.Builder routing = GrpcRouting.builder()
-                .intercept(new RpcObservation(metrics.registry(), tracing.tracer()),
+                .intercept(new RpcObservation(metrics.registry(), tracing.tracer()), malformed,
                         new MessageSizeLimit(config.grpc().maxReceiveMessageBytes()), auth)
-                .service(EventStoreProto.getDescriptor(),
+                .service(EventStoreProto.getDescriptor(), MalformedRequests.answeringParseFailures(
                         new EventStoreService(advisedLog, config.limits(), indexes, subscriptions, nodeId,
-                                capabilities))
-                .service(AdminProto.getDescriptor(), new AdminService(advisedLog, indexes, users, boundaryCatalog))
-                .service(io.grpc.health.v1.HealthProto.getDescriptor(), health.getHealthService());
+                                capabilities)))
+                .service(AdminProto.getDescriptor(), MalformedRequests.answeringParseFailures(
+                        new AdminService(advisedLog, indexes, users, boundaryCatalog)))
+                .service(io.grpc.health.v1.HealthProto.getDescriptor(),
+                        MalformedRequests.answeringParseFailures(health.getHealthService()));
         var builder = WebServer.builder()
                 .port(config.grpc().port())
                 .featuresDiscoverServices(false)
@@ -221,7 +224,7 @@ public final class OrisunServer implements AutoCloseable {
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .addProtocol(grpcProtocol)
                 .addProtocol(http2)
-                .addConnectionSelector(new GrpcHttp2(http2, grpcProtocol))
+                .addConnectionSelector(new GrpcHttp2(http2, grpcProtocol, malformed))
                 .addRouting(routing)
                 .putSocket("admin", socket -> socket.port(config.admin().port()))
                 .routing("admin", http -> http
