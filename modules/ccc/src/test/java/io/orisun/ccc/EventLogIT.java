@@ -153,7 +153,8 @@ class EventLogIT {
                     assertThat(violation.expected()).isEqualTo(Position.NONE);
                     assertThat(violation.actual()).isEqualTo(new Position(1, 0));
                 })
-                .hasMessage("OptimisticConcurrencyException:StreamVersionConflict: Expected (-1, -1), Actual (1, 0)");
+                .hasMessage("OptimisticConcurrencyException:StreamVersionConflict: Expected (-1, -1), Actual (1, 0);"
+                        + " versions: Expected 0, Actual 1");
 
         // An event outside the context does not move it; the caller who read (1, 0) may append.
         db.append("conflicts", event("c-3", "Other", "{}"));

@@ -20,6 +20,17 @@ class WireTest {
     }
 
     @Test
+    void a_conflict_status_with_the_versions_segment_still_yields_both_positions() {
+        OrisunClientException failure = Wire.saveFailure(Status.ALREADY_EXISTS.withDescription(
+                "OptimisticConcurrencyException:StreamVersionConflict: Expected (7, 6), Actual (12, 11);"
+                        + " versions: Expected 7, Actual 12").asRuntimeException());
+        assertThat(failure).isInstanceOfSatisfying(ContextChangedException.class, conflict -> {
+            assertThat(conflict.expected()).isEqualTo(new Position(7, 6));
+            assertThat(conflict.actual()).isEqualTo(new Position(12, 11));
+        });
+    }
+
+    @Test
     void other_failures_keep_their_code_and_description() {
         OrisunClientException failure = Wire.saveFailure(Status.INVALID_ARGUMENT.withDescription("boundary x is unknown")
                 .asRuntimeException());

@@ -21,6 +21,8 @@ import io.orisun.proto.Tag;
 import io.orisun.proto.WriteResult;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +107,43 @@ class EventStoreRpcIT {
         assertStatus(() -> node.eventStore().saveEvents(save.build()), Status.Code.ALREADY_EXISTS,
                 "OptimisticConcurrencyException:StreamVersionConflict: Expected (-1, -1), Actual ("
                         + written.getLogPosition().getTransactionId() + ", " + written.getLogPosition().getGlobalId() + ")");
+    }
+
+    @Test
+    void a_conflict_message_carries_orisuns_positions_and_the_versions_the_official_java_and_go_clients_parse() {
+        // The pattern of Orisun-J's own client and Orisun's message, and the one Orisun's Java and Go clients use.
+        Pattern positions = Pattern.compile("Expected \\((-?\\d+), ?(-?\\d+)\\), Actual \\((-?\\d+), ?(-?\\d+)\\)");
+        Pattern versions = Pattern.compile("Expected\\s+(\\d+),\\s+Actual\\s+(\\d+)");
+        SaveEventsRequest.Builder save = SaveEventsRequest.newBuilder().setBoundary("rpc_a")
+                .setQuery(SaveQuery.newBuilder().setExpectedPosition(position(-1, -1))
+                        .setSubsetQuery(Query.newBuilder().addCriteria(criterion("ticket", "versions"))))
+                .addEvents(event("versions-1", "Opened", "{\"ticket\": \"versions\"}"));
+        Position first = node.eventStore().saveEvents(save.build()).getLogPosition();
+        save.getQueryBuilder().setExpectedPosition(first);
+        Position second = node.eventStore().saveEvents(save.setEvents(0,
+                event("versions-2", "Closed", "{\"ticket\": \"versions\"}")).build()).getLogPosition();
+
+        for (Position stale : List.of(position(-1, -1), first)) {
+            save.getQueryBuilder().setExpectedPosition(stale);
+            save.setEvents(0, event("versions-late-" + stale.getGlobalId(), "Closed", "{\"ticket\": \"versions\"}"));
+            StatusRuntimeException conflict = org.junit.jupiter.api.Assertions.assertThrows(
+                    StatusRuntimeException.class, () -> node.eventStore().saveEvents(save.build()));
+            String message = conflict.getStatus().getDescription();
+            assertThat(conflict.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+            assertThat(message).startsWith("OptimisticConcurrencyException:StreamVersionConflict: Expected ("
+                    + stale.getTransactionId() + ", " + stale.getGlobalId() + "), Actual (" + second.getTransactionId()
+                    + ", " + second.getGlobalId() + ")");
+
+            Matcher byPosition = positions.matcher(message);
+            assertThat(byPosition.find()).isTrue();
+            assertThat(List.of(byPosition.group(1), byPosition.group(2), byPosition.group(3), byPosition.group(4)))
+                    .containsExactly(String.valueOf(stale.getTransactionId()), String.valueOf(stale.getGlobalId()),
+                            String.valueOf(second.getTransactionId()), String.valueOf(second.getGlobalId()));
+            Matcher byVersion = versions.matcher(message);
+            assertThat(byVersion.find()).as("the official clients' pattern finds the versions in %s", message).isTrue();
+            assertThat(Long.parseLong(byVersion.group(1))).isEqualTo(stale.getGlobalId() + 1);
+            assertThat(Long.parseLong(byVersion.group(2))).isEqualTo(second.getGlobalId() + 1);
+        }
     }
 
     @Test
