@@ -47,6 +47,8 @@ public final class OrisunServer implements AutoCloseable {
     private Readiness readiness;
     private PgEventLog eventLog;
     private EmbeddedNats embeddedNats;
+    /** The key of the event messages' MAC, configured or generated. */
+    private String eventSecret;
     private EmbeddedPostgres embeddedPostgres;
     private NodeMetrics metrics;
     private final Optional<Tracing> tracing;
@@ -87,8 +89,17 @@ public final class OrisunServer implements AutoCloseable {
         phases.mark("metrics and tracing");
         // nats-server is a process of its own that needs nothing from PostgreSQL, so it starts while PostgreSQL does.
         NatsConfig natsConfig = config.nats();
+        NatsAccess access = natsConfig.access();
+        // Generated secrets serve a single node; clustered mode requires configured ones (see OrisunConfig).
+        Optional<NodeSecrets> generated = (natsConfig.embedded() && access.password().isEmpty())
+                || access.eventSecret().isEmpty() ? Optional.of(NodeSecrets.of(config.dataDir())) : Optional.empty();
+        Optional<String> natsPassword = natsConfig.embedded()
+                ? Optional.of(access.password().orElseGet(() -> generated.orElseThrow().natsPassword()))
+                : access.password();
+        eventSecret = access.eventSecret().orElseGet(() -> generated.orElseThrow().eventSecret());
         Optional<PendingStart<EmbeddedNats>> natsStart = natsConfig.url().isPresent() ? Optional.empty()
-                : Optional.of(PendingStart.begin("orisun-nats-start", () -> EmbeddedNats.start(natsConfig)));
+                : Optional.of(PendingStart.begin("orisun-nats-start",
+                        () -> EmbeddedNats.start(natsConfig, natsPassword.orElseThrow())));
         natsStart.ifPresent(resources::push);
         PostgresConfig pg = config.postgres();
         String pgHost;
@@ -148,7 +159,7 @@ public final class OrisunServer implements AutoCloseable {
                     natsConfig.port(), natsConfig.storeDir().toAbsolutePath().normalize());
         }
         phases.mark("nats-server");
-        Connection nats = connectNats(natsUrl);
+        Connection nats = connectNats(natsUrl, access.user(), natsPassword);
         resources.push(nats::close);
         phases.mark("nats connection");
 
@@ -400,8 +411,10 @@ public final class OrisunServer implements AutoCloseable {
         return dataSource;
     }
 
-    private Connection connectNats(String url) {
-        Options options = new Options.Builder()
+    private Connection connectNats(String url, String user, Optional<String> password) {
+        Options.Builder builder = new Options.Builder();
+        password.ifPresent(secret -> builder.userInfo(user.toCharArray(), secret.toCharArray()));
+        Options options = builder
                 .server(url)
                 .connectionName("orisun-j " + nodeId)
                 .maxReconnects(-1)

@@ -85,6 +85,11 @@ class ClusterFaultsIT {
             return holders.size() == 3 && new HashSet<>(holders.values()).size() == 3;
         });
         LOG.log(System.Logger.Level.INFO, "lease holders after start-up: {0}", cluster.leaseHolders());
+        for (int i = 0; i < ThreeNodeCluster.NODES; i++) {
+            String url = "nats://127.0.0.1:" + cluster.natsPort(i);
+            NatsAuthenticationIT.assertRefusedWithoutCredentials(url);
+            NatsAuthenticationIT.assertWorksWith(url, "orisun", ThreeNodeCluster.NATS_PASSWORD);
+        }
         workload.startWriting();
         Thread.sleep(LOAD.toMillis());
         workload.stopWriting();
@@ -359,6 +364,7 @@ class ClusterFaultsIT {
     private Connection natsConnection() throws Exception {
         return Nats.connect(new io.nats.client.Options.Builder()
                 .server("nats://127.0.0.1:" + cluster.natsPort(cluster.upNode(0)))
+                .userInfo("orisun", ThreeNodeCluster.NATS_PASSWORD)
                 .connectionTimeout(Duration.ofSeconds(5)).build());
     }
 

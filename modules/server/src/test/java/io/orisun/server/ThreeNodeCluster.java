@@ -31,6 +31,8 @@ final class ThreeNodeCluster implements AutoCloseable {
 
     static final int NODES = 3;
     static final String DATABASE = "orisun";
+    /** The client password of every node's nats-server. */
+    static final String NATS_PASSWORD = "three-node-cluster-nats-password";
     private static final Duration STARTUP = Duration.ofSeconds(180);
 
     private final RestartablePostgres postgres;
@@ -71,6 +73,8 @@ final class ThreeNodeCluster implements AutoCloseable {
             env.put("ORISUN_NATS_CLUSTER_HOST", "127.0.0.1");
             env.put("ORISUN_NATS_CLUSTER_PORT", String.valueOf(clusterPorts[i]));
             env.put("ORISUN_NATS_CLUSTER_PASSWORD", "cluster-secret");
+            env.put("ORISUN_NATS_PASSWORD", NATS_PASSWORD);
+            env.put("ORISUN_NATS_EVENT_SECRET", "three-node-cluster-event-secret-0123456789");
             List<String> routes = new ArrayList<>();
             for (int j = 0; j < NODES; j++) {
                 if (j != i) {
