@@ -16,6 +16,7 @@ import io.orisun.api.EventLog;
 import io.orisun.ccc.BoundarySchema;
 import io.orisun.ccc.GroupCommitSettings;
 import io.orisun.ccc.PgEventLog;
+import io.orisun.publisher.EventMac;
 import io.orisun.proto.AdminProto;
 import io.orisun.proto.EventStoreProto;
 import io.orisun.proto.ServerCapability;
@@ -180,7 +181,12 @@ public final class OrisunServer implements AutoCloseable {
                 new ServerContext.PostgresEndpoint(directUrl, pgUser, pgPassword), eventLog, nats, registry, resources::push);
         phases.mark("event log");
         IndexEndpoints indexes = IndexEndpoints.create(context);
-        SubscriptionEndpoints subscriptions = SubscriptionEndpoints.create(context, observation);
+        SubscriptionEndpoints subscriptions = SubscriptionEndpoints.create(context, observation,
+                EventMac.of(eventSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        io.micrometer.core.instrument.FunctionCounter.builder("orisun.feed.rejected.messages", subscriptions,
+                        SubscriptionEndpoints::rejectedMessages)
+                .description("NATS messages the live feeds dropped because their MAC was missing or wrong")
+                .register(metrics.registry());
         phases.mark("publishers");
         UserEndpoints users = UserEndpoints.create(context);
         phases.mark("users");
