@@ -184,6 +184,11 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
         String natsHost = in.text(Setting.NATS_HOST);
         String natsUser = in.text(Setting.NATS_USER);
         Optional<String> natsPassword = in.secret(Setting.NATS_PASSWORD);
+        Optional<String> natsToken = in.secret(Setting.NATS_TOKEN);
+        Optional<Path> credsFile = in.optionalPath(Setting.NATS_CREDS_FILE);
+        Optional<Path> natsCa = in.optionalPath(Setting.NATS_TLS_CA_FILE);
+        Optional<Path> natsCert = in.optionalPath(Setting.NATS_TLS_CERT_FILE);
+        Optional<Path> natsKey = in.optionalPath(Setting.NATS_TLS_KEY_FILE);
         Optional<String> eventSecret = in.secret(Setting.NATS_EVENT_SECRET);
         if (eventSecret.isPresent() && eventSecret.get().length() < NatsAccess.MIN_SECRET_LENGTH) {
             in.problem(Setting.NATS_EVENT_SECRET, "is too short (at least " + NatsAccess.MIN_SECRET_LENGTH
@@ -248,6 +253,7 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
                     "needs a NATS cluster (ORISUN_NATS_CLUSTER_ENABLED=true or an external ORISUN_NATS_URL)");
         }
         checkPortClashes(in, pgHost.isEmpty(), natsUrl.isEmpty(), clusterEnabled, pprofEnabled);
+        checkNatsCredentials(in, natsUrl.isPresent(), natsPassword, natsToken, credsFile, natsCa, natsCert, natsKey);
         if (clusterEnabled && natsUrl.isEmpty()) {
             checkRouteAuthentication(in, clusterHost, clusterUser, clusterPassword, routes);
         }
@@ -284,7 +290,8 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
                             streamMaxMsgs, streamMaxAge, replicas,
                             new NatsClusterConfig(clusterEnabled, clusterName, clusterHost, clusterPort, clusterUser,
                                     clusterPassword, routes, clusterTimeout),
-                            new NatsAccess(natsHost, natsUser, natsPassword, eventSecret)),
+                            new NatsAccess(natsHost, natsUser, natsPassword, natsToken, credsFile, natsCa, natsCert,
+                                    natsKey, eventSecret)),
                     new PublisherConfig(batchSize, leaseTimeout),
                     new GroupCommitConfig(gcRequests, gcEvents, gcPending),
                     new LoggingConfig(level, format),
@@ -568,6 +575,56 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
             }
         }
         return described;
+    }
+
+    /**
+     * How the node proves itself to NATS: one of a password, a token or a creds file; the last two only to an
+     * external NATS, since the embedded one admits its user by password. TLS files must be readable, and the
+     * embedded nats-server's certificate and key come together, with the CA its routes and the node verify it by.
+     */
+    private static void checkNatsCredentials(Reader in, boolean external, Optional<String> password,
+                                             Optional<String> token, Optional<Path> creds, Optional<Path> ca,
+                                             Optional<Path> cert, Optional<Path> key) {
+        if (!external) {
+            if (token.isPresent()) {
+                in.problem(Setting.NATS_TOKEN, "applies to an external NATS only (set ORISUN_NATS_URL); the embedded"
+                        + " nats-server admits ORISUN_NATS_USER with ORISUN_NATS_PASSWORD");
+            }
+            if (creds.isPresent()) {
+                in.problem(Setting.NATS_CREDS_FILE, "applies to an external NATS only (set ORISUN_NATS_URL); the"
+                        + " embedded nats-server admits ORISUN_NATS_USER with ORISUN_NATS_PASSWORD");
+            }
+        } else if (cert.isPresent() || key.isPresent()) {
+            in.problem(cert.isPresent() ? Setting.NATS_TLS_CERT_FILE : Setting.NATS_TLS_KEY_FILE,
+                    "applies to the embedded nats-server only; an external NATS has its own TLS configuration");
+        }
+        List<String> given = new ArrayList<>();
+        password.ifPresent(p -> given.add("ORISUN_NATS_PASSWORD"));
+        token.ifPresent(t -> given.add("ORISUN_NATS_TOKEN"));
+        creds.ifPresent(c -> given.add("ORISUN_NATS_CREDS_FILE"));
+        if (given.size() > 1) {
+            in.crossProblem(String.join(" and ", given) + " are both set; the node connects to NATS with one of"
+                    + " a password, a token or a creds file");
+            in.failed.add(Setting.NATS_TOKEN);
+        }
+        if (cert.isPresent() != key.isPresent()) {
+            Setting missing = cert.isPresent() ? Setting.NATS_TLS_KEY_FILE : Setting.NATS_TLS_CERT_FILE;
+            Setting present = cert.isPresent() ? Setting.NATS_TLS_CERT_FILE : Setting.NATS_TLS_KEY_FILE;
+            in.crossProblem(missing.variable() + " is empty, but " + present.variable() + " needs it");
+            in.failed.add(missing);
+        } else if (cert.isPresent() && ca.isEmpty() && !external) {
+            in.crossProblem("ORISUN_NATS_TLS_CA_FILE is empty, but ORISUN_NATS_TLS_CERT_FILE needs it: the routes"
+                    + " and the node verify the nats-server's certificate by it");
+            in.failed.add(Setting.NATS_TLS_CA_FILE);
+        }
+        for (var file : List.of(Map.entry(Setting.NATS_CREDS_FILE, creds), Map.entry(Setting.NATS_TLS_CA_FILE, ca),
+                Map.entry(Setting.NATS_TLS_CERT_FILE, cert), Map.entry(Setting.NATS_TLS_KEY_FILE, key))) {
+            Optional<Path> path = file.getValue();
+            if (path.isPresent() && !in.failed(file.getKey())
+                    && (!Files.isRegularFile(path.get()) || !Files.isReadable(path.get()))) {
+                in.problem(file.getKey(), "is not a readable file");
+            }
+        }
     }
 
     /**

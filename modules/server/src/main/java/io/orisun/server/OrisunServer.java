@@ -9,8 +9,6 @@ import io.helidon.webserver.grpc.GrpcReflectionFeature;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.http2.Http2Config;
 import io.nats.client.Connection;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.EventLog;
 import io.orisun.ccc.BoundarySchema;
@@ -160,7 +158,7 @@ public final class OrisunServer implements AutoCloseable {
                     natsConfig.port(), natsConfig.storeDir().toAbsolutePath().normalize());
         }
         phases.mark("nats-server");
-        Connection nats = connectNats(natsUrl, access.user(), natsPassword);
+        Connection nats = NatsClient.connect(natsUrl, access, natsPassword, "orisun-j " + nodeId);
         resources.push(nats::close);
         phases.mark("nats connection");
 
@@ -415,26 +413,6 @@ public final class OrisunServer implements AutoCloseable {
         HikariDataSource dataSource = new HikariDataSource(hikari);
         resources.push(dataSource);
         return dataSource;
-    }
-
-    private Connection connectNats(String url, String user, Optional<String> password) {
-        Options.Builder builder = new Options.Builder();
-        password.ifPresent(secret -> builder.userInfo(user.toCharArray(), secret.toCharArray()));
-        Options options = builder
-                .server(url)
-                .connectionName("orisun-j " + nodeId)
-                .maxReconnects(-1)
-                .reconnectWait(Duration.ofMillis(250))
-                .connectionTimeout(Duration.ofSeconds(5))
-                .build();
-        try {
-            return Nats.connect(options);
-        } catch (IOException e) {
-            throw new IllegalStateException("could not connect to NATS at " + url + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while connecting to NATS at " + url, e);
-        }
     }
 
     /** The port the gRPC listener is bound to. */

@@ -195,6 +195,12 @@ class OrisunConfigTest {
                 "ORISUN_NATS_HOST", "10.0.0.5",
                 "ORISUN_NATS_USER", "node",
                 "ORISUN_NATS_PASSWORD", "nats-secret-4",
+                // One credential at a time, and server TLS files are for the embedded nats-server only: see below.
+                "ORISUN_NATS_TOKEN", "",
+                "ORISUN_NATS_CREDS_FILE", "",
+                "ORISUN_NATS_TLS_CA_FILE", ca.toString(),
+                "ORISUN_NATS_TLS_CERT_FILE", "",
+                "ORISUN_NATS_TLS_KEY_FILE", "",
                 "ORISUN_NATS_EVENT_SECRET", "event-secret-5-event-secret-5-event-secret-5",
                 "ORISUN_NATS_MAX_PAYLOAD", "2097152",
                 "ORISUN_NATS_STORE_DIR", "/var/lib/orisun/nats",
@@ -247,7 +253,8 @@ class OrisunConfigTest {
                 Duration.ofMinutes(10), 3,
                 new NatsClusterConfig(true, "east", "10.0.0.5", 16222, "route", "cluster-secret-3",
                         List.of("nats://10.0.0.6:16222", "nats://10.0.0.7:16222"), Duration.ofSeconds(2)),
-                new NatsAccess("10.0.0.5", "node", Optional.of("nats-secret-4"),
+                new NatsAccess("10.0.0.5", "node", Optional.of("nats-secret-4"), Optional.empty(), Optional.empty(),
+                        Optional.of(ca), Optional.empty(), Optional.empty(),
                         Optional.of("event-secret-5-event-secret-5-event-secret-5"))));
         assertThat(config.publisher()).isEqualTo(new PublisherConfig(250, Duration.ofSeconds(7)));
         assertThat(config.logging()).isEqualTo(new LoggingConfig(System.Logger.Level.DEBUG, LoggingConfig.Format.JSON));
@@ -489,7 +496,7 @@ class OrisunConfigTest {
     void secret_settings_are_exactly_the_passwords_and_keys() {
         assertThat(Setting.all().stream().filter(Setting::secret).map(Setting::variable)).containsExactlyInAnyOrder(
                 "ORISUN_PG_PASSWORD", "ORISUN_ADMIN_PASSWORD", "ORISUN_NATS_CLUSTER_PASSWORD", "ORISUN_NATS_PASSWORD",
-                "ORISUN_NATS_EVENT_SECRET");
+                "ORISUN_NATS_TOKEN", "ORISUN_NATS_EVENT_SECRET");
     }
 
     @Test
@@ -563,6 +570,42 @@ class OrisunConfigTest {
                         + " -base64 32)");
         assertThat(config("ORISUN_NATS_CLUSTER_ENABLED", "true", "ORISUN_NATS_URL", "nats://n1:4222").nats().access())
                 .as("an external NATS needs neither").isEqualTo(NatsAccess.generated());
+    }
+
+    @Test
+    void nats_credentials_are_one_of_a_password_a_token_or_a_creds_file(@TempDir Path dir) throws IOException {
+        Path creds = Files.writeString(dir.resolve("node.creds"), "creds");
+        String url = "nats://nats.internal:4222";
+        assertThat(config("ORISUN_NATS_URL", url, "ORISUN_NATS_TOKEN", "t0ken").nats().access().token())
+                .contains("t0ken");
+        assertThat(config("ORISUN_NATS_URL", url, "ORISUN_NATS_CREDS_FILE", creds.toString()).nats().access()
+                .credsFile()).contains(creds);
+        assertThat(failure("ORISUN_NATS_URL", url, "ORISUN_NATS_TOKEN", "t0ken", "ORISUN_NATS_PASSWORD", "pw")
+                .problems()).containsExactly("ORISUN_NATS_PASSWORD and ORISUN_NATS_TOKEN are both set; the node"
+                + " connects to NATS with one of a password, a token or a creds file");
+        assertThat(failure("ORISUN_NATS_URL", url, "ORISUN_NATS_CREDS_FILE", dir.resolve("missing.creds").toString())
+                .problems()).containsExactly("ORISUN_NATS_CREDS_FILE='" + dir.resolve("missing.creds")
+                + "' is not a readable file");
+        assertThat(failure("ORISUN_NATS_TOKEN", "t0ken").problems()).singleElement().asString()
+                .startsWith("ORISUN_NATS_TOKEN='****' applies to an external NATS only (set ORISUN_NATS_URL)");
+    }
+
+    @Test
+    void tls_of_the_embedded_nats_server_needs_certificate_key_and_ca(@TempDir Path dir) throws IOException {
+        Path cert = Files.writeString(dir.resolve("nats.pem"), "cert");
+        Path key = Files.writeString(dir.resolve("nats.key"), "key");
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "ca");
+        NatsAccess access = config("ORISUN_NATS_TLS_CERT_FILE", cert.toString(), "ORISUN_NATS_TLS_KEY_FILE",
+                key.toString(), "ORISUN_NATS_TLS_CA_FILE", ca.toString()).nats().access();
+        assertThat(access.serverTls()).isTrue();
+        assertThat(failure("ORISUN_NATS_TLS_CERT_FILE", cert.toString()).problems()).containsExactly(
+                "ORISUN_NATS_TLS_KEY_FILE is empty, but ORISUN_NATS_TLS_CERT_FILE needs it");
+        assertThat(failure("ORISUN_NATS_TLS_CERT_FILE", cert.toString(), "ORISUN_NATS_TLS_KEY_FILE", key.toString())
+                .problems()).singleElement().asString().startsWith("ORISUN_NATS_TLS_CA_FILE is empty, but"
+                + " ORISUN_NATS_TLS_CERT_FILE needs it");
+        assertThat(failure("ORISUN_NATS_URL", "nats://n:4222", "ORISUN_NATS_TLS_CERT_FILE", cert.toString(),
+                "ORISUN_NATS_TLS_KEY_FILE", key.toString()).problems()).singleElement().asString()
+                .contains("applies to the embedded nats-server only");
     }
 
     @Test
