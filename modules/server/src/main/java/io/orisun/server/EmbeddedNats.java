@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  *
  * <p>Its client port admits one user, the node's ({@link NatsAccess#user()}), with the password the node is given;
  * a connection without them is refused. The configuration file that holds the password is readable by its owner
- * only.
+ * only. With a certificate and key ({@code ORISUN_NATS_TLS_*}) the client port and the routes speak TLS only: the
+ * routes present that certificate to each other and accept only peers whose certificate chains to the CA.
  */
 final class EmbeddedNats implements AutoCloseable {
 
@@ -47,6 +48,7 @@ final class EmbeddedNats implements AutoCloseable {
      */
     static EmbeddedNats start(NatsConfig nats, String password) {
         String binary = findBinary(nats.serverPath());
+        checkTlsFiles(nats.access());
         Path storeDir = nats.storeDir().toAbsolutePath();
         try {
             Files.createDirectories(storeDir);
@@ -98,6 +100,33 @@ final class EmbeddedNats implements AutoCloseable {
                 point ORISUN_NATS_SERVER_PATH at the binary, or set ORISUN_NATS_URL to use an external NATS.""");
     }
 
+    /**
+     * Reads the TLS files by the rules of the gRPC listener, so that a file nats-server would refuse, or read
+     * differently, stops start-up with a message naming the variable rather than a nats-server exit code.
+     */
+    private static void checkTlsFiles(NatsAccess access) {
+        if (access.serverTls()) {
+            TransportSecurity.certificates("ORISUN_NATS_TLS_CERT_FILE", access.tlsCertFile().orElseThrow());
+            TransportSecurity.privateKey("ORISUN_NATS_TLS_KEY_FILE", access.tlsKeyFile().orElseThrow());
+            TransportSecurity.certificates("ORISUN_NATS_TLS_CA_FILE", access.tlsCaFile().orElseThrow());
+        }
+    }
+
+    private static void appendTls(StringBuilder conf, NatsAccess access, String indent) {
+        if (!access.serverTls()) {
+            return;
+        }
+        conf.append(indent).append("tls {\n");
+        conf.append(indent).append("  cert_file: ").append(quoted(access.tlsCertFile().orElseThrow().toAbsolutePath()
+                .toString())).append('\n');
+        conf.append(indent).append("  key_file: ").append(quoted(access.tlsKeyFile().orElseThrow().toAbsolutePath()
+                .toString())).append('\n');
+        conf.append(indent).append("  ca_file: ").append(quoted(access.tlsCaFile().orElseThrow().toAbsolutePath()
+                .toString())).append('\n');
+        conf.append(indent).append("  timeout: 5\n");
+        conf.append(indent).append("}\n");
+    }
+
     /** The address at which this process reaches a listener bound to {@code host}. */
     private static String reachableHost(String host) {
         return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
@@ -118,6 +147,7 @@ final class EmbeddedNats implements AutoCloseable {
         conf.append("  user: ").append(quoted(nats.access().user())).append('\n');
         conf.append("  password: ").append(quoted(password)).append('\n');
         conf.append("}\n");
+        appendTls(conf, nats.access(), "");
         conf.append("max_payload: ").append(nats.maxPayload()).append('\n');
         conf.append("pid_file: ").append(quoted(storeDir.resolve("nats-server.pid").toString())).append('\n');
         conf.append("jetstream {\n  store_dir: ").append(quoted(storeDir.toString())).append("\n}\n");
@@ -126,6 +156,7 @@ final class EmbeddedNats implements AutoCloseable {
             conf.append("cluster {\n");
             conf.append("  name: ").append(quoted(cluster.name())).append('\n');
             conf.append("  listen: ").append(quoted(cluster.host() + ":" + cluster.port())).append('\n');
+            appendTls(conf, nats.access(), "  ");
             if (!cluster.username().isEmpty()) {
                 conf.append("  authorization {\n");
                 conf.append("    user: ").append(quoted(cluster.username())).append('\n');

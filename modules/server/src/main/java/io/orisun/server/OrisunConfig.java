@@ -355,9 +355,10 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
         lines.add("boundaries  " + boundaries.boundaries().stream()
                 .map(b -> b.name() + " (schema " + b.schema() + ")").collect(Collectors.joining(", "))
                 + "; admin boundary " + boundaries.adminBoundary());
-        lines.add("NATS        " + nats.url().map(url -> "external " + maskCredentials(url))
-                .orElseGet(() -> "embedded nats-server '" + nats.serverName() + "' on port " + nats.port()
-                        + ", store " + nats.storeDir())
+        lines.add("NATS        " + nats.url().map(url -> "external " + maskCredentials(url)
+                        + (nats.access().tlsCaFile().isPresent() ? " over TLS" : ""))
+                .orElseGet(() -> "embedded nats-server '" + nats.serverName() + "' on " + nats.access().host() + ":"
+                        + nats.port() + (nats.access().serverTls() ? " with TLS" : "") + ", store " + nats.storeDir())
                 + ", streams keep " + (nats.streamMaxAge().isZero() ? "messages without age limit"
                 : duration(nats.streamMaxAge())) + ", " + nats.streamReplicas() + " replica(s)");
         if (nats.embedded() && nats.cluster().enabled()) {
@@ -612,6 +613,10 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
             Setting present = cert.isPresent() ? Setting.NATS_TLS_CERT_FILE : Setting.NATS_TLS_KEY_FILE;
             in.crossProblem(missing.variable() + " is empty, but " + present.variable() + " needs it");
             in.failed.add(missing);
+        } else if (!external && ca.isPresent() && cert.isEmpty()) {
+            in.crossProblem("ORISUN_NATS_TLS_CA_FILE is set, but the embedded nats-server speaks TLS only with"
+                    + " ORISUN_NATS_TLS_CERT_FILE and ORISUN_NATS_TLS_KEY_FILE");
+            in.failed.add(Setting.NATS_TLS_CA_FILE);
         } else if (cert.isPresent() && ca.isEmpty() && !external) {
             in.crossProblem("ORISUN_NATS_TLS_CA_FILE is empty, but ORISUN_NATS_TLS_CERT_FILE needs it: the routes"
                     + " and the node verify the nats-server's certificate by it");

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +53,50 @@ class NatsAuthenticationIT {
 
     @Test
     void every_clustered_nats_server_refuses_a_client_without_the_configured_credentials() throws Exception {
+        withTwoClusteredServers(Map.of(), servers -> {
+            for (EmbeddedNats server : servers) {
+                assertRefusedWithoutCredentials(server.url());
+                assertWorksWith(server.url(), "orisun", "cluster-client-secret");
+            }
+        });
+    }
+
+    @Test
+    void clustered_nats_servers_with_tls_route_to_each_other_and_refuse_clients_without_tls() throws Exception {
+        TestCertificates certificates = TestCertificates.create(dir).withNatsServer();
+        Optional<SSLContext> tls = Optional.of(NatsClient.trusting(certificates.cert("ca")));
+        withTwoClusteredServers(Map.of(
+                "ORISUN_NATS_TLS_CERT_FILE", certificates.cert("nats").toString(),
+                "ORISUN_NATS_TLS_KEY_FILE", certificates.key("nats").toString(),
+                "ORISUN_NATS_TLS_CA_FILE", certificates.cert("ca").toString()), servers -> {
+            for (EmbeddedNats server : servers) {
+                assertRefusedWithoutCredentials(server.url(), tls);
+                assertRefusedWithoutTls(server.url(), "orisun", "cluster-client-secret");
+                assertWorksWith(server.url(), "orisun", "cluster-client-secret", tls);
+            }
+            // A message crosses the TLS route from one server to the other.
+            try (Connection receiver = connect(withTls(new Options.Builder().server(servers.get(1).url())
+                    .userInfo("orisun", "cluster-client-secret"), tls));
+                 Connection sender = connect(withTls(new Options.Builder().server(servers.get(0).url())
+                         .userInfo("orisun", "cluster-client-secret"), tls))) {
+                io.nats.client.Subscription subscription = receiver.subscribe("route.check");
+                receiver.flush(Duration.ofSeconds(5));
+                io.nats.client.Message received = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (received == null && System.nanoTime() < deadline) {
+                    sender.publish("route.check", "over the route".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    received = subscription.nextMessage(Duration.ofMillis(500));
+                }
+                assertThat(received).as("a message routed between the servers").isNotNull();
+            }
+        });
+    }
+
+    private interface ServersCheck {
+        void check(List<EmbeddedNats> servers) throws Exception;
+    }
+
+    private void withTwoClusteredServers(Map<String, String> extra, ServersCheck check) throws Exception {
         int[] clusterPorts = {NatsFixture.freePort(), NatsFixture.freePort()};
         List<EmbeddedNats> servers = new ArrayList<>();
         try {
@@ -67,21 +113,23 @@ class NatsAuthenticationIT {
                 env.put("ORISUN_NATS_CLUSTER_ROUTES", "nats://nats:route-secret@127.0.0.1:" + clusterPorts[1 - i]);
                 env.put("ORISUN_NATS_PASSWORD", "cluster-client-secret");
                 env.put("ORISUN_NATS_EVENT_SECRET", "0123456789abcdef0123456789abcdef");
+                env.putAll(extra);
                 NatsConfig nats = OrisunConfig.fromEnv(env).nats();
                 assertThat(nats.access().host()).as("client port on loopback").isEqualTo("127.0.0.1");
                 servers.add(EmbeddedNats.start(nats, nats.access().password().orElseThrow()));
             }
-            for (EmbeddedNats server : servers) {
-                assertRefusedWithoutCredentials(server.url());
-                assertWorksWith(server.url(), "orisun", "cluster-client-secret");
-            }
+            check.check(servers);
         } finally {
             servers.forEach(EmbeddedNats::close);
         }
     }
 
     static void assertRefusedWithoutCredentials(String url) {
-        assertThatThrownBy(() -> connect(new Options.Builder().server(url)).close())
+        assertRefusedWithoutCredentials(url, Optional.empty());
+    }
+
+    static void assertRefusedWithoutCredentials(String url, Optional<SSLContext> tls) {
+        assertThatThrownBy(() -> connect(withTls(new Options.Builder().server(url), tls)).close())
                 .as("a client without credentials at %s", url)
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("Authorization Violation");
@@ -95,10 +143,26 @@ class NatsAuthenticationIT {
     }
 
     static void assertWorksWith(String url, String user, String password) throws Exception {
-        try (Connection connection = connect(new Options.Builder().server(url).userInfo(user, password))) {
+        assertWorksWith(url, user, password, Optional.empty());
+    }
+
+    static void assertWorksWith(String url, String user, String password, Optional<SSLContext> tls) throws Exception {
+        try (Connection connection = connect(withTls(new Options.Builder().server(url).userInfo(user, password), tls))) {
             assertThat(connection.getStatus()).isEqualTo(Connection.Status.CONNECTED);
             assertThat(connection.RTT()).isPositive();
         }
+    }
+
+    /** Fails unless a client with the right credentials but without TLS is refused. */
+    static void assertRefusedWithoutTls(String url, String user, String password) {
+        assertThatThrownBy(() -> connect(new Options.Builder().server(url).userInfo(user, password)).close())
+                .as("a client without TLS at %s", url)
+                .isInstanceOf(IOException.class);
+    }
+
+    private static Options.Builder withTls(Options.Builder options, Optional<SSLContext> tls) {
+        tls.ifPresent(options::sslContext);
+        return options;
     }
 
     private static Connection connect(Options.Builder options) throws IOException, InterruptedException {

@@ -685,7 +685,7 @@ class OrisunConfigTest {
         assertThat(summary.lines()).hasSizeBetween(5, 12);
         assertThat(summary).contains("port 5005", "PostgreSQL  embedded on port 5434, database orisun",
                 "orisun_test_1 (schema public)", "admin boundary orisun_admin",
-                "embedded nats-server 'orisun-nats-2' on port 4224", "sessions expire after 24h idle");
+                "embedded nats-server 'orisun-nats-2' on 127.0.0.1:4224,", "sessions expire after 24h idle");
 
         String external = config("ORISUN_PG_HOST", "db.internal", "ORISUN_PG_PORT", "5432").summary();
         assertThat(external).contains("postgres@db.internal:5432/orisun, sslmode disable");
