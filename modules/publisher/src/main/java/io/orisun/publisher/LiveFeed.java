@@ -181,8 +181,12 @@ final class LiveFeed implements AutoCloseable {
      */
     private void reject(Message message, String reason) {
         rejected.incrementAndGet();
+        // The claimed source is the sender's own text: shortened, and without control characters, before it is logged.
         String source = Optional.ofNullable(message.getHeaders())
-                .map(headers -> headers.getFirst(PublisherLoop.PUBLISHER_HEADER)).orElse("(no publisher named)");
+                .map(headers -> headers.getFirst(PublisherLoop.PUBLISHER_HEADER))
+                .map(claimed -> claimed.length() > 64 ? claimed.substring(0, 64) + "..." : claimed)
+                .map(claimed -> claimed.replaceAll("\\p{Cntrl}", "?"))
+                .orElse("(no publisher named)");
         if (warnedSources.size() < WARNED_SOURCES && warnedSources.add(source)) {
             LOG.log(System.Logger.Level.WARNING, "live feed of boundary {0} dropped a message on {1} claiming to come"
                     + " from {2}: {3}; it was not published by a node holding this node''s event key. Further ones from"
