@@ -97,7 +97,7 @@ public class PublisherDrainBenchmark {
         }
         PublisherSettings settings = PublisherSettings.of("bench", batchSize, true, Duration.ofSeconds(5), STREAM);
         loop = new PublisherLoop(boundary, nats, log, database::connect, settings, LogObserver.NONE,
-                new LeaseSpread(() -> 1, settings.leaseRetry()));
+                new LeaseSpread(() -> 1, settings.leaseRetry()), EventMac.of(new byte[EventMac.MIN_KEY_BYTES]));
     }
 
     @Benchmark

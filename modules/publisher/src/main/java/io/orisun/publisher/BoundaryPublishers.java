@@ -30,6 +30,7 @@ public final class BoundaryPublishers implements AutoCloseable {
     private final PgSessions sessions;
     private final PublisherSettings settings;
     private final LogObserver observer;
+    private final EventMac mac;
     private final Map<String, PublisherLoop> loops = new ConcurrentHashMap<>();
     private final LeaseSpread spread;
     private boolean closed;
@@ -39,17 +40,20 @@ public final class BoundaryPublishers implements AutoCloseable {
      * @param log      the event log to publish from
      * @param sessions opens the dedicated connection of each boundary's publisher
      * @param settings batch size, waits and stream limits
+     * @param mac      the key every event message is authenticated with
      */
-    public BoundaryPublishers(Connection nats, EventLogReader log, PgSessions sessions, PublisherSettings settings) {
-        this(nats, log, sessions, settings, LogObserver.NONE);
+    public BoundaryPublishers(Connection nats, EventLogReader log, PgSessions sessions, PublisherSettings settings,
+                              EventMac mac) {
+        this(nats, log, sessions, settings, mac, LogObserver.NONE);
     }
 
     /**
-     * As {@link #BoundaryPublishers(Connection, EventLogReader, PgSessions, PublisherSettings)}, and tells
+     * As {@link #BoundaryPublishers(Connection, EventLogReader, PgSessions, PublisherSettings, EventMac)}, and tells
      * {@code observer} of every published batch and every failed attempt to publish.
      */
     public BoundaryPublishers(Connection nats, EventLogReader log, PgSessions sessions, PublisherSettings settings,
-                              LogObserver observer) {
+                              EventMac mac, LogObserver observer) {
+        this.mac = Objects.requireNonNull(mac, "mac");
         this.observer = Objects.requireNonNull(observer, "observer");
         this.nats = Objects.requireNonNull(nats, "nats");
         this.log = Objects.requireNonNull(log, "log");
@@ -68,7 +72,7 @@ public final class BoundaryPublishers implements AutoCloseable {
             throw new Unavailable("the publishers are stopped");
         }
         loops.computeIfAbsent(boundary.name(), name -> {
-            PublisherLoop loop = new PublisherLoop(boundary, nats, log, sessions, settings, observer, spread);
+            PublisherLoop loop = new PublisherLoop(boundary, nats, log, sessions, settings, observer, spread, mac);
             loop.start();
             return loop;
         });

@@ -28,6 +28,10 @@ import java.util.function.Supplier;
  * at or before the cursor is ever delivered, and the cursor only moves past ids it has examined, so there is
  * neither a gap nor a duplicate, at the seam between replay and live delivery or anywhere else.
  *
+ * <p>Only the log and the feed's ring are sources, and the ring holds only events whose {@link EventMac MAC} the
+ * feed verified: a message that fails it never reaches the ring, and the feed then counts itself behind, so this
+ * subscription reads that position from the log. Subscribers receive exactly the log.
+ *
  * <p>Memory is bounded by one page of the log; a slow sink slows only its own subscription, and the shared feed
  * never waits for it. Reads that fail because PostgreSQL is unavailable are retried with backoff.
  */

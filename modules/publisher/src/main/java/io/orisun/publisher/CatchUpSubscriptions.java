@@ -21,6 +21,7 @@ public final class CatchUpSubscriptions implements AutoCloseable {
     private final Connection nats;
     private final EventLogReader log;
     private final FeedSettings settings;
+    private final EventMac mac;
     private final Map<String, LiveFeed> feeds = new HashMap<>();
     private final Map<Slot, CatchUpSubscription> live = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -32,8 +33,11 @@ public final class CatchUpSubscriptions implements AutoCloseable {
      * @param nats     the node's NATS connection, which must outlive this object
      * @param log      the event log the subscriptions replay from
      * @param settings ring, page and tick sizes
+     * @param mac      the key the publishers authenticate event messages with; the feeds drop messages without a
+     *                 valid MAC
      */
-    public CatchUpSubscriptions(Connection nats, EventLogReader log, FeedSettings settings) {
+    public CatchUpSubscriptions(Connection nats, EventLogReader log, FeedSettings settings, EventMac mac) {
+        this.mac = Objects.requireNonNull(mac, "mac");
         this.nats = Objects.requireNonNull(nats, "nats");
         this.log = Objects.requireNonNull(log, "log");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -75,6 +79,11 @@ public final class CatchUpSubscriptions implements AutoCloseable {
         return subscription;
     }
 
+    /** How many messages the live feeds of this node dropped because their MAC was missing or wrong. */
+    public synchronized long rejectedMessages() {
+        return feeds.values().stream().mapToLong(LiveFeed::rejected).sum();
+    }
+
     /** How many subscriptions are live on this node. */
     public int size() {
         return live.size();
@@ -91,7 +100,7 @@ public final class CatchUpSubscriptions implements AutoCloseable {
         if (closed) {
             throw new Unavailable("the server is shutting down");
         }
-        return feeds.computeIfAbsent(boundary, b -> LiveFeed.start(b, nats, log, settings));
+        return feeds.computeIfAbsent(boundary, b -> LiveFeed.start(b, nats, log, settings, mac));
     }
 
     /** Ends every subscription ({@link CatchUpSubscription#run} throws {@link Unavailable}) and stops the feeds. */

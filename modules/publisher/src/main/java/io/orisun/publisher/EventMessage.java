@@ -71,6 +71,14 @@ final class EventMessage {
         return out.toByteArray();
     }
 
+    /** Whether the position headers of {@code message} name {@code position}. */
+    static boolean matchesHeaders(Position position, Message message) {
+        Headers headers = message.getHeaders();
+        return headers != null
+                && Long.toString(position.transactionId()).equals(headers.getFirst(TRANSACTION_ID))
+                && Long.toString(position.globalId()).equals(headers.getFirst(GLOBAL_ID));
+    }
+
     /** The event in {@code message}, or empty when the message is not a well-formed event message. */
     static Optional<Event> decode(Message message) {
         byte[] body = message.getData();

@@ -34,10 +34,18 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A watchdog checks every tick that the consumer is alive and still reads the current incarnation of the stream
  * (a memory stream is recreated empty after a NATS restart), and subscribes afresh when it is not.
+ *
+ * <p>Only messages with a valid {@link EventMac MAC} reach the ring. Any other message is dropped and
+ * {@link #rejected() counted}, with one warning per claimed source; the feed then counts itself behind the log head,
+ * so that a subscriber waiting for the position the message claimed reads it from the log at once. The real
+ * message for that position may never come: a forger can take its message id first, and JetStream then drops the
+ * real one as a duplicate.
  */
 final class LiveFeed implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LiveFeed.class.getName());
+    /** How many claimed sources of rejected messages are remembered for their one warning each. */
+    private static final int WARNED_SOURCES = 16;
 
     private final EventStream stream;
     private final Connection nats;
@@ -49,6 +57,10 @@ final class LiveFeed implements AutoCloseable {
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger subscribers = new AtomicInteger();
     private final AtomicLong highestReceived = new AtomicLong(-1);
+    private final AtomicLong rejected = new AtomicLong();
+    private final EventMac.Calculator mac;
+    // Touched only by the dispatcher thread, which delivers the messages one at a time.
+    private final java.util.Set<String> warnedSources = new java.util.HashSet<>();
     private volatile long logAhead = -1;
     private volatile boolean closed;
     private final Thread watchdog;
@@ -60,8 +72,9 @@ final class LiveFeed implements AutoCloseable {
     private Position previousHead;
     private boolean consumerFailing;
 
-    private LiveFeed(EventStream stream, Connection nats, EventLogReader log, FeedSettings settings) {
+    private LiveFeed(EventStream stream, Connection nats, EventLogReader log, FeedSettings settings, EventMac mac) {
         this.stream = stream;
+        this.mac = mac.calculator();
         this.nats = nats;
         this.log = log;
         this.settings = settings;
@@ -70,8 +83,8 @@ final class LiveFeed implements AutoCloseable {
     }
 
     /** Starts the feed; its consumer is subscribed before this returns, unless NATS cannot be reached right now. */
-    static LiveFeed start(String boundary, Connection nats, EventLogReader log, FeedSettings settings) {
-        LiveFeed feed = new LiveFeed(EventStream.of(boundary), nats, log, settings);
+    static LiveFeed start(String boundary, Connection nats, EventLogReader log, FeedSettings settings, EventMac mac) {
+        LiveFeed feed = new LiveFeed(EventStream.of(boundary), nats, log, settings, mac);
         feed.checkConsumer();
         feed.watchdog.start();
         return feed;
@@ -132,8 +145,21 @@ final class LiveFeed implements AutoCloseable {
         }
     }
 
+    /** How many messages this feed dropped because their MAC was missing or wrong. */
+    long rejected() {
+        return rejected.get();
+    }
+
     private void onMessage(Message message) {
+        if (!mac.verify(stream.boundary(), message)) {
+            reject(message, "its MAC is missing or wrong");
+            return;
+        }
         Optional<io.orisun.api.Event> decoded = EventMessage.decode(message);
+        if (decoded.isPresent() && !EventMessage.matchesHeaders(decoded.get().position(), message)) {
+            reject(message, "its body names another position than its headers");
+            return;
+        }
         if (decoded.isEmpty()) {
             // An oversized event travels as a bare marker; subscribers read it from the log like any missed id.
             LOG.log(System.Logger.Level.DEBUG, "feed of boundary {0} skipped a message without an event body",
@@ -146,6 +172,35 @@ final class LiveFeed implements AutoCloseable {
         }
         // A large event is left out of the ring, but still counts as received: subscribers read it from the log.
         highestReceived.accumulateAndGet(received.position().globalId(), Math::max);
+        wake();
+    }
+
+    /**
+     * Drops a message that does not prove it came from a publisher, and sends the subscribers that wait to the log:
+     * the position the message claims may be one whose real message will never come.
+     */
+    private void reject(Message message, String reason) {
+        rejected.incrementAndGet();
+        // The claimed source is the sender's own text: shortened, and without control characters, before it is logged.
+        String source = Optional.ofNullable(message.getHeaders())
+                .map(headers -> headers.getFirst(PublisherLoop.PUBLISHER_HEADER))
+                .map(claimed -> claimed.length() > 64 ? claimed.substring(0, 64) + "..." : claimed)
+                .map(claimed -> claimed.replaceAll("\\p{Cntrl}", "?"))
+                .orElse("(no publisher named)");
+        if (warnedSources.size() < WARNED_SOURCES && warnedSources.add(source)) {
+            LOG.log(System.Logger.Level.WARNING, "live feed of boundary {0} dropped a message on {1} claiming to come"
+                    + " from {2}: {3}; it was not published by a node holding this node''s event key. Further ones from"
+                    + " that source are only counted", stream.boundary(), message.getSubject(),
+                    source, reason);
+        }
+        try {
+            long head = log.head(stream.boundary()).globalId();
+            if (head > highestReceived.get() && head > logAhead) {
+                logAhead = head;
+            }
+        } catch (OrisunException e) {
+            // The watchdog's next comparison with the head sends them to the log instead.
+        }
         wake();
     }
 

@@ -75,6 +75,8 @@ final class PublisherLoop {
     private final PgSessions sessions;
     private final PublisherSettings settings;
     private final LeaseSpread spread;
+    /** Used by the loop thread only. */
+    private final EventMac.Calculator mac;
     private final long heartbeatNanos;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final Thread thread;
@@ -95,7 +97,8 @@ final class PublisherLoop {
     private Duration holdOff = Duration.ZERO;
 
     PublisherLoop(BoundarySpec boundary, Connection nats, EventLogReader log, PgSessions sessions,
-                  PublisherSettings settings, LogObserver observer, LeaseSpread spread) {
+                  PublisherSettings settings, LogObserver observer, LeaseSpread spread, EventMac mac) {
+        this.mac = mac.calculator();
         this.observer = observer;
         this.boundary = boundary;
         this.stream = EventStream.of(boundary.name());
@@ -276,6 +279,7 @@ final class PublisherLoop {
                             + " payload; publishing its position only", position, boundary.name(), body.length);
                     body = new byte[0];
                 }
+                headers.put(EventMac.HEADER, mac.tag(boundary.name(), position, body));
                 Message message = NatsMessage.builder().subject(stream.subject()).headers(headers).data(body).build();
                 String id = EventMessage.messageId(boundary.name(), position);
                 PublishOptions.Builder options = PublishOptions.builder().messageId(id).expectedStream(stream.name());

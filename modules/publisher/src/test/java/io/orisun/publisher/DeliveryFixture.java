@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,8 @@ import java.util.function.IntFunction;
 final class DeliveryFixture implements AutoCloseable {
 
     static final StreamSettings STREAM = new StreamSettings(Duration.ofMinutes(5), -1, -1, 1);
+    /** The key the fixture's publishers and feeds share. */
+    static final EventMac MAC = EventMac.of("delivery-fixture-event-key-0123456789".getBytes(StandardCharsets.UTF_8));
 
     final PostgresFixture.Database database;
     final HikariDataSource writes;
@@ -100,14 +103,14 @@ final class DeliveryFixture implements AutoCloseable {
     BoundaryPublishers publishers(String node, int batchSize) {
         BoundaryPublishers publishers = closeLater(new BoundaryPublishers(connectNats(), log, sessions(),
                 new PublisherSettings(node, batchSize, true, Duration.ofSeconds(2), Duration.ofMillis(300),
-                        PublisherSettings.DEFAULT_LEASE_TIMEOUT, STREAM)));
+                        PublisherSettings.DEFAULT_LEASE_TIMEOUT, STREAM), MAC));
         boundaries.forEach(publishers::start);
         return publishers;
     }
 
     CatchUpSubscriptions subscriptions(int ringCapacity, int pageSize) {
         return closeLater(new CatchUpSubscriptions(connectNats(), log,
-                new FeedSettings(ringCapacity, 4096, pageSize, Duration.ofMillis(300), STREAM)));
+                new FeedSettings(ringCapacity, 4096, pageSize, Duration.ofMillis(300), STREAM), MAC));
     }
 
     static EventToSave event(String id, String type, String data) {

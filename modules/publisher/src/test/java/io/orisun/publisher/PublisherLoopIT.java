@@ -59,7 +59,8 @@ class PublisherLoopIT {
             // publisher, so a wake-up lost after a short batch would strand the last events.
             BoundaryPublishers publishers = fixture.closeLater(new BoundaryPublishers(fixture.connectNats(),
                     fixture.log, fixture.sessions(), new PublisherSettings("slow-tick", 50, true,
-                    Duration.ofMinutes(10), Duration.ofMillis(300), Duration.ofMinutes(10), DeliveryFixture.STREAM)));
+                    Duration.ofMinutes(10), Duration.ofMillis(300), Duration.ofMinutes(10), DeliveryFixture.STREAM),
+                    DeliveryFixture.MAC));
             fixture.boundaries.forEach(publishers::start);
             await("the node leads", WAIT, () -> publishers.leads(B));
             java.util.Random random = new java.util.Random(7);

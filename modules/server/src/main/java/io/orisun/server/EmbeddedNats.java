@@ -14,6 +14,11 @@ import java.util.stream.Collectors;
  * The nats-server that Orisun-J runs as a supervised child process when {@code ORISUN_NATS_URL} is empty. The child
  * is restarted if it dies, stopped when the server stops, and a stale one left by a crashed server is stopped on
  * the next start (found through its pid file in the store directory).
+ *
+ * <p>Its client port admits one user, the node's ({@link NatsAccess#user()}), with the password the node is given;
+ * a connection without them is refused. The configuration file that holds the password is readable by its owner
+ * only. With a certificate and key ({@code ORISUN_NATS_TLS_*}) the client port and the routes speak TLS only: the
+ * routes present that certificate to each other and accept only peers whose certificate chains to the CA.
  */
 final class EmbeddedNats implements AutoCloseable {
 
@@ -22,13 +27,15 @@ final class EmbeddedNats implements AutoCloseable {
 
     private final List<String> command;
     private final Path storeDir;
+    private final String host;
     private final int port;
     private volatile Process process;
     private volatile boolean closing;
 
-    private EmbeddedNats(List<String> command, Path storeDir, int port) {
+    private EmbeddedNats(List<String> command, Path storeDir, String host, int port) {
         this.command = command;
         this.storeDir = storeDir;
+        this.host = host;
         this.port = port;
     }
 
@@ -36,18 +43,25 @@ final class EmbeddedNats implements AutoCloseable {
      * Finds the binary, writes the server's configuration file into the store directory, starts it and waits until
      * it accepts connections.
      *
+     * @param password the password of the node's user, {@link NatsAccess#user()}, which clients must present
      * @throws IllegalStateException when no nats-server binary is found, with the command that installs one
      */
-    static EmbeddedNats start(NatsConfig nats) {
+    static EmbeddedNats start(NatsConfig nats, String password) {
         String binary = findBinary(nats.serverPath());
+        checkTlsFiles(nats.access());
         Path storeDir = nats.storeDir().toAbsolutePath();
         try {
             Files.createDirectories(storeDir);
             Path configFile = storeDir.resolve("nats-server.conf");
-            Files.writeString(configFile, configuration(nats, storeDir));
+            if (!Files.exists(configFile)) {
+                Files.createFile(configFile);
+            }
+            NodeSecrets.restrict(configFile);
+            Files.writeString(configFile, configuration(nats, password, storeDir));
             StaleProcess.find(storeDir.resolve("nats-server.pid"), "nats-server")
                     .ifPresent(stale -> stale.end(Duration.ofSeconds(10)));
-            EmbeddedNats embedded = new EmbeddedNats(command(binary, configFile), storeDir, nats.port());
+            EmbeddedNats embedded = new EmbeddedNats(command(binary, configFile), storeDir,
+                    reachableHost(nats.access().host()), nats.port());
             embedded.launch();
             return embedded;
         } catch (IOException e) {
@@ -86,14 +100,54 @@ final class EmbeddedNats implements AutoCloseable {
                 point ORISUN_NATS_SERVER_PATH at the binary, or set ORISUN_NATS_URL to use an external NATS.""");
     }
 
-    /** The nats-server configuration file: JetStream on, the client port, and the cluster block when enabled. */
-    static String configuration(NatsConfig nats, Path storeDir) {
+    /**
+     * Reads the TLS files by the rules of the gRPC listener, so that a file nats-server would refuse, or read
+     * differently, stops start-up with a message naming the variable rather than a nats-server exit code.
+     */
+    private static void checkTlsFiles(NatsAccess access) {
+        if (access.serverTls()) {
+            TransportSecurity.certificates("ORISUN_NATS_TLS_CERT_FILE", access.tlsCertFile().orElseThrow());
+            TransportSecurity.privateKey("ORISUN_NATS_TLS_KEY_FILE", access.tlsKeyFile().orElseThrow());
+            TransportSecurity.certificates("ORISUN_NATS_TLS_CA_FILE", access.tlsCaFile().orElseThrow());
+        }
+    }
+
+    private static void appendTls(StringBuilder conf, NatsAccess access, String indent) {
+        if (!access.serverTls()) {
+            return;
+        }
+        conf.append(indent).append("tls {\n");
+        conf.append(indent).append("  cert_file: ").append(quoted(access.tlsCertFile().orElseThrow().toAbsolutePath()
+                .toString())).append('\n');
+        conf.append(indent).append("  key_file: ").append(quoted(access.tlsKeyFile().orElseThrow().toAbsolutePath()
+                .toString())).append('\n');
+        conf.append(indent).append("  ca_file: ").append(quoted(access.tlsCaFile().orElseThrow().toAbsolutePath()
+                .toString())).append('\n');
+        conf.append(indent).append("  timeout: 5\n");
+        conf.append(indent).append("}\n");
+    }
+
+    /** The address at which this process reaches a listener bound to {@code host}. */
+    private static String reachableHost(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
+    }
+
+    /**
+     * The nats-server configuration file: JetStream on, the client port with its one user, and the cluster block
+     * when enabled.
+     */
+    static String configuration(NatsConfig nats, String password, Path storeDir) {
         StringBuilder conf = new StringBuilder();
         conf.append("# Written by Orisun-J at every start; edits are overwritten.\n");
         conf.append("server_name: ").append(quoted(nats.serverName())).append('\n');
-        // Cluster members reach this node's client port from other hosts; a single node keeps it on loopback.
-        String clientHost = nats.cluster().enabled() ? "0.0.0.0" : "127.0.0.1";
-        conf.append("listen: ").append(quoted(clientHost + ":" + nats.port())).append('\n');
+        // Routes have a port of their own, so even cluster members need the client port on loopback only.
+        String clientHost = nats.access().host();
+        conf.append("listen: ").append(quoted(hostPort(clientHost, nats.port()))).append('\n');
+        conf.append("authorization {\n");
+        conf.append("  user: ").append(quoted(nats.access().user())).append('\n');
+        conf.append("  password: ").append(quoted(password)).append('\n');
+        conf.append("}\n");
+        appendTls(conf, nats.access(), "");
         conf.append("max_payload: ").append(nats.maxPayload()).append('\n');
         conf.append("pid_file: ").append(quoted(storeDir.resolve("nats-server.pid").toString())).append('\n');
         conf.append("jetstream {\n  store_dir: ").append(quoted(storeDir.toString())).append("\n}\n");
@@ -102,6 +156,7 @@ final class EmbeddedNats implements AutoCloseable {
             conf.append("cluster {\n");
             conf.append("  name: ").append(quoted(cluster.name())).append('\n');
             conf.append("  listen: ").append(quoted(cluster.host() + ":" + cluster.port())).append('\n');
+            appendTls(conf, nats.access(), "  ");
             if (!cluster.username().isEmpty()) {
                 conf.append("  authorization {\n");
                 conf.append("    user: ").append(quoted(cluster.username())).append('\n');
@@ -117,6 +172,10 @@ final class EmbeddedNats implements AutoCloseable {
             conf.append("}\n");
         }
         return conf.toString();
+    }
+
+    private static String hostPort(String host, int port) {
+        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     }
 
     private static String quoted(String value) {
@@ -144,7 +203,7 @@ final class EmbeddedNats implements AutoCloseable {
                 throw new IllegalStateException("nats-server exited during start-up (exit code " + process.exitValue()
                         + "); see " + storeDir.resolve("nats-server.log"));
             }
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
+            try (Socket ignored = new Socket(host, port)) {
                 return;
             } catch (IOException notYet) {
                 try {
@@ -185,8 +244,9 @@ final class EmbeddedNats implements AutoCloseable {
         });
     }
 
+    /** The URL the node connects to, without credentials. */
     String url() {
-        return "nats://127.0.0.1:" + port;
+        return "nats://" + hostPort(host, port);
     }
 
     /** The running child process, for tests that kill it. */

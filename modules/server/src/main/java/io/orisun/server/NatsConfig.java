@@ -21,10 +21,11 @@ import java.util.Optional;
  * @param streamMaxAge        how long each event stream keeps a message; zero means no age limit
  * @param streamReplicas      JetStream replicas of each event stream, 1-5
  * @param cluster             clustering of the embedded nats-server
+ * @param access              client authentication and the event messages' key
  */
 public record NatsConfig(Optional<String> url, String serverName, int port, int maxPayload, Path storeDir,
                          Optional<Path> serverPath, long streamMaxBytes, long streamMaxMessages, Duration streamMaxAge,
-                         int streamReplicas, NatsClusterConfig cluster) {
+                         int streamReplicas, NatsClusterConfig cluster, NatsAccess access) {
 
     /** The most JetStream replicas a stream may have. */
     public static final int MAX_REPLICAS = 5;
@@ -37,6 +38,7 @@ public record NatsConfig(Optional<String> url, String serverName, int port, int 
         Objects.requireNonNull(serverPath, "serverPath");
         Objects.requireNonNull(streamMaxAge, "streamMaxAge");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(access, "access");
         if (url.isPresent() && url.get().isBlank()) {
             throw new IllegalArgumentException("a NATS URL must not be blank; leave it absent for the embedded server");
         }
@@ -75,6 +77,6 @@ public record NatsConfig(Optional<String> url, String serverName, int port, int 
                 + ", port=" + port + ", maxPayload=" + maxPayload + ", storeDir=" + storeDir
                 + ", serverPath=" + serverPath + ", streamMaxBytes=" + streamMaxBytes
                 + ", streamMaxMessages=" + streamMaxMessages + ", streamMaxAge=" + streamMaxAge
-                + ", streamReplicas=" + streamReplicas + ", cluster=" + cluster + "]";
+                + ", streamReplicas=" + streamReplicas + ", cluster=" + cluster + ", access=" + access + "]";
     }
 }

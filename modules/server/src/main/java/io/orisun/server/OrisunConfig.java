@@ -196,6 +196,20 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
         Optional<String> natsUrl = in.natsUrl(Setting.NATS_URL);
         String natsServerName = in.text(Setting.NATS_SERVER_NAME);
         int natsPort = in.port(Setting.NATS_PORT, false);
+        String natsHost = in.text(Setting.NATS_HOST);
+        String natsUser = in.text(Setting.NATS_USER);
+        Optional<String> natsPassword = in.secret(Setting.NATS_PASSWORD);
+        Optional<String> natsToken = in.secret(Setting.NATS_TOKEN);
+        Optional<Path> credsFile = in.optionalPath(Setting.NATS_CREDS_FILE);
+        Optional<Path> natsCa = in.optionalPath(Setting.NATS_TLS_CA_FILE);
+        Optional<Path> natsCert = in.optionalPath(Setting.NATS_TLS_CERT_FILE);
+        Optional<Path> natsKey = in.optionalPath(Setting.NATS_TLS_KEY_FILE);
+        Optional<String> eventSecret = in.secret(Setting.NATS_EVENT_SECRET);
+        if (eventSecret.isPresent() && eventSecret.get().length() < NatsAccess.MIN_SECRET_LENGTH) {
+            in.problem(Setting.NATS_EVENT_SECRET, "is too short (at least " + NatsAccess.MIN_SECRET_LENGTH
+                    + " characters; for example: openssl rand -base64 32)");
+            eventSecret = Optional.empty();
+        }
         // nats-server refuses a max_payload above 64 MiB.
         int maxPayload = in.integer(Setting.NATS_MAX_PAYLOAD, 1, 64 * 1024 * 1024, "a size in bytes");
         Path storeDir = in.path(Setting.NATS_STORE_DIR);
@@ -260,6 +274,22 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
                     "needs a NATS cluster (ORISUN_NATS_CLUSTER_ENABLED=true or an external ORISUN_NATS_URL)");
         }
         checkPortClashes(in, pgHost.isEmpty(), natsUrl.isEmpty(), clusterEnabled, pprofEnabled);
+        checkNatsCredentials(in, natsUrl.isPresent(), natsPassword, natsToken, credsFile, natsCa, natsCert, natsKey);
+        if (clusterEnabled && natsUrl.isEmpty()) {
+            checkRouteAuthentication(in, clusterHost, clusterUser, clusterPassword, routes);
+        }
+        if (clusterEnabled && natsUrl.isEmpty() && !in.failed(Setting.NATS_CLUSTER_ENABLED)) {
+            // Each node generating its own would leave the members unable to use each other's servers and to
+            // check each other's event messages.
+            if (natsPassword.isEmpty()) {
+                in.crossProblem("ORISUN_NATS_PASSWORD is empty, but ORISUN_NATS_CLUSTER_ENABLED=true needs the same"
+                        + " client password on every node");
+            }
+            if (eventSecret.isEmpty() && !in.failed(Setting.NATS_EVENT_SECRET)) {
+                in.crossProblem("ORISUN_NATS_EVENT_SECRET is empty, but ORISUN_NATS_CLUSTER_ENABLED=true needs the same"
+                        + " secret on every node (at least " + NatsAccess.MIN_SECRET_LENGTH + " characters)");
+            }
+        }
         if (clusterEnabled && natsUrl.isPresent()) {
             in.warnings.add("ORISUN_NATS_CLUSTER_ENABLED=true has no effect with an external ORISUN_NATS_URL;"
                     + " the cluster is that server's own configuration");
@@ -280,7 +310,9 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
                     new NatsConfig(natsUrl, natsServerName, natsPort, maxPayload, storeDir, serverPath, streamMaxBytes,
                             streamMaxMsgs, streamMaxAge, replicas,
                             new NatsClusterConfig(clusterEnabled, clusterName, clusterHost, clusterPort, clusterUser,
-                                    clusterPassword, routes, clusterTimeout)),
+                                    clusterPassword, routes, clusterTimeout),
+                            new NatsAccess(natsHost, natsUser, natsPassword, natsToken, credsFile, natsCa, natsCert,
+                                    natsKey, eventSecret)),
                     new PublisherConfig(batchSize, leaseTimeout),
                     new GroupCommitConfig(gcRequests, gcEvents, gcPending),
                     new RequestLimits(limitCriteria, limitTags, limitKey, limitValue, limitEvents, limitData,
@@ -346,9 +378,10 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
         lines.add("boundaries  " + boundaries.boundaries().stream()
                 .map(b -> b.name() + " (schema " + b.schema() + ")").collect(Collectors.joining(", "))
                 + "; admin boundary " + boundaries.adminBoundary());
-        lines.add("NATS        " + nats.url().map(url -> "external " + maskCredentials(url))
-                .orElseGet(() -> "embedded nats-server '" + nats.serverName() + "' on port " + nats.port()
-                        + ", store " + nats.storeDir())
+        lines.add("NATS        " + nats.url().map(url -> "external " + maskCredentials(url)
+                        + (nats.access().tlsCaFile().isPresent() ? " over TLS" : ""))
+                .orElseGet(() -> "embedded nats-server '" + nats.serverName() + "' on " + nats.access().host() + ":"
+                        + nats.port() + (nats.access().serverTls() ? " with TLS" : "") + ", store " + nats.storeDir())
                 + ", streams keep " + (nats.streamMaxAge().isZero() ? "messages without age limit"
                 : duration(nats.streamMaxAge())) + ", " + nats.streamReplicas() + " replica(s)");
         if (nats.embedded() && nats.cluster().enabled()) {
@@ -571,6 +604,102 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
         return described;
     }
 
+    /**
+     * How the node proves itself to NATS: one of a password, a token or a creds file; the last two only to an
+     * external NATS, since the embedded one admits its user by password. TLS files must be readable, and the
+     * embedded nats-server's certificate and key come together, with the CA its routes and the node verify it by.
+     */
+    private static void checkNatsCredentials(Reader in, boolean external, Optional<String> password,
+                                             Optional<String> token, Optional<Path> creds, Optional<Path> ca,
+                                             Optional<Path> cert, Optional<Path> key) {
+        if (!external) {
+            if (token.isPresent()) {
+                in.problem(Setting.NATS_TOKEN, "applies to an external NATS only (set ORISUN_NATS_URL); the embedded"
+                        + " nats-server admits ORISUN_NATS_USER with ORISUN_NATS_PASSWORD");
+            }
+            if (creds.isPresent()) {
+                in.problem(Setting.NATS_CREDS_FILE, "applies to an external NATS only (set ORISUN_NATS_URL); the"
+                        + " embedded nats-server admits ORISUN_NATS_USER with ORISUN_NATS_PASSWORD");
+            }
+        } else if (cert.isPresent() || key.isPresent()) {
+            in.problem(cert.isPresent() ? Setting.NATS_TLS_CERT_FILE : Setting.NATS_TLS_KEY_FILE,
+                    "applies to the embedded nats-server only; an external NATS has its own TLS configuration");
+        }
+        List<String> given = new ArrayList<>();
+        password.ifPresent(p -> given.add("ORISUN_NATS_PASSWORD"));
+        token.ifPresent(t -> given.add("ORISUN_NATS_TOKEN"));
+        creds.ifPresent(c -> given.add("ORISUN_NATS_CREDS_FILE"));
+        if (given.size() > 1) {
+            in.crossProblem(String.join(" and ", given) + " are both set; the node connects to NATS with one of"
+                    + " a password, a token or a creds file");
+            in.failed.add(Setting.NATS_TOKEN);
+        }
+        if (cert.isPresent() != key.isPresent()) {
+            Setting missing = cert.isPresent() ? Setting.NATS_TLS_KEY_FILE : Setting.NATS_TLS_CERT_FILE;
+            Setting present = cert.isPresent() ? Setting.NATS_TLS_CERT_FILE : Setting.NATS_TLS_KEY_FILE;
+            in.crossProblem(missing.variable() + " is empty, but " + present.variable() + " needs it");
+            in.failed.add(missing);
+        } else if (!external && ca.isPresent() && cert.isEmpty()) {
+            in.crossProblem("ORISUN_NATS_TLS_CA_FILE is set, but the embedded nats-server speaks TLS only with"
+                    + " ORISUN_NATS_TLS_CERT_FILE and ORISUN_NATS_TLS_KEY_FILE");
+            in.failed.add(Setting.NATS_TLS_CA_FILE);
+        } else if (cert.isPresent() && ca.isEmpty() && !external) {
+            in.crossProblem("ORISUN_NATS_TLS_CA_FILE is empty, but ORISUN_NATS_TLS_CERT_FILE needs it: the routes"
+                    + " and the node verify the nats-server's certificate by it");
+            in.failed.add(Setting.NATS_TLS_CA_FILE);
+        }
+        for (var file : List.of(Map.entry(Setting.NATS_CREDS_FILE, creds), Map.entry(Setting.NATS_TLS_CA_FILE, ca),
+                Map.entry(Setting.NATS_TLS_CERT_FILE, cert), Map.entry(Setting.NATS_TLS_KEY_FILE, key))) {
+            Optional<Path> path = file.getValue();
+            if (path.isPresent() && !in.failed(file.getKey())
+                    && (!Files.isRegularFile(path.get()) || !Files.isReadable(path.get()))) {
+                in.problem(file.getKey(), "is not a readable file");
+            }
+        }
+    }
+
+    /**
+     * Routes that other hosts can reach must not be protected by Orisun's published default password, or by none:
+     * anyone who can reach the cluster port could join the cluster and read or write every stream. Routes on
+     * loopback only (several nodes on one machine, as in tests) may keep the default.
+     */
+    private static void checkRouteAuthentication(Reader in, String host, String user, String password,
+                                                 List<String> routes) {
+        if (in.failed(Setting.NATS_CLUSTER_HOST) || in.failed(Setting.NATS_CLUSTER_ROUTES)) {
+            return;
+        }
+        List<String> exposed = new ArrayList<>();
+        if (!isLoopback(host)) {
+            exposed.add("ORISUN_NATS_CLUSTER_HOST=" + host);
+        }
+        for (String route : routes) {
+            String routeHost = URI.create(route).getHost();
+            // A connection to 0.0.0.0 reaches this machine (Orisun's default routes), like one to loopback.
+            if (!isLoopback(routeHost) && !routeHost.equals("0.0.0.0")) {
+                exposed.add("a route to " + routeHost);
+                break;
+            }
+        }
+        if (exposed.isEmpty()) {
+            return;
+        }
+        String because = " while the routes are not on loopback only (" + String.join(", ", exposed) + ")";
+        if (user.isEmpty()) {
+            in.crossProblem("ORISUN_NATS_CLUSTER_USERNAME is empty, which turns route authentication off," + because
+                    + "; set ORISUN_NATS_CLUSTER_USERNAME and ORISUN_NATS_CLUSTER_PASSWORD on every node");
+        } else if (password.equals(Setting.NATS_CLUSTER_PASSWORD.defaultValue())) {
+            in.problem(Setting.NATS_CLUSTER_PASSWORD, "is Orisun's published default, refused" + because
+                    + "; set a password of your own in ORISUN_NATS_CLUSTER_PASSWORD, the same on every node and in"
+                    + " the credentials of ORISUN_NATS_CLUSTER_ROUTES");
+        }
+    }
+
+    /** Whether {@code host} is a loopback address or {@code localhost}, without asking a resolver. */
+    static boolean isLoopback(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return bare.equalsIgnoreCase("localhost") || bare.startsWith("127.") || bare.equals("::1");
+    }
+
     private static void checkTls(Reader in, boolean enabled, Optional<Path> cert, Optional<Path> key,
                                  Optional<Path> ca, boolean clientAuth) {
         if (in.failed(Setting.GRPC_TLS_ENABLED) || in.failed(Setting.GRPC_TLS_CLIENT_AUTH_REQUIRED)) {
@@ -724,6 +853,12 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
                 return setting.defaultValue();
             }
             return setting.secret() ? value : value.strip();
+        }
+
+        /** A secret that may be absent: taken as it is, never stripped; a blank value is absent. */
+        Optional<String> secret(Setting setting) {
+            String value = env.getOrDefault(setting.variable(), setting.defaultValue());
+            return value.isBlank() ? Optional.empty() : Optional.of(value);
         }
 
         /** For settings that may be absent: an explicitly blank value is absent even when the default is not. */

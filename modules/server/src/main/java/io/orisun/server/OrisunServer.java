@@ -9,13 +9,12 @@ import io.helidon.webserver.grpc.GrpcReflectionFeature;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.http2.Http2Config;
 import io.nats.client.Connection;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.EventLog;
 import io.orisun.ccc.BoundarySchema;
 import io.orisun.ccc.GroupCommitSettings;
 import io.orisun.ccc.PgEventLog;
+import io.orisun.publisher.EventMac;
 import io.orisun.proto.AdminProto;
 import io.orisun.proto.EventStoreProto;
 import io.orisun.proto.ServerCapability;
@@ -47,6 +46,8 @@ public final class OrisunServer implements AutoCloseable {
     private Readiness readiness;
     private PgEventLog eventLog;
     private EmbeddedNats embeddedNats;
+    /** The key of the event messages' MAC, configured or generated. */
+    private String eventSecret;
     private EmbeddedPostgres embeddedPostgres;
     private NodeMetrics metrics;
     private final Optional<Tracing> tracing;
@@ -87,8 +88,17 @@ public final class OrisunServer implements AutoCloseable {
         phases.mark("metrics and tracing");
         // nats-server is a process of its own that needs nothing from PostgreSQL, so it starts while PostgreSQL does.
         NatsConfig natsConfig = config.nats();
+        NatsAccess access = natsConfig.access();
+        // Generated secrets serve a single node; clustered mode requires configured ones (see OrisunConfig).
+        Optional<NodeSecrets> generated = (natsConfig.embedded() && access.password().isEmpty())
+                || access.eventSecret().isEmpty() ? Optional.of(NodeSecrets.of(config.dataDir())) : Optional.empty();
+        Optional<String> natsPassword = natsConfig.embedded()
+                ? Optional.of(access.password().orElseGet(() -> generated.orElseThrow().natsPassword()))
+                : access.password();
+        eventSecret = access.eventSecret().orElseGet(() -> generated.orElseThrow().eventSecret());
         Optional<PendingStart<EmbeddedNats>> natsStart = natsConfig.url().isPresent() ? Optional.empty()
-                : Optional.of(PendingStart.begin("orisun-nats-start", () -> EmbeddedNats.start(natsConfig)));
+                : Optional.of(PendingStart.begin("orisun-nats-start",
+                        () -> EmbeddedNats.start(natsConfig, natsPassword.orElseThrow())));
         natsStart.ifPresent(resources::push);
         PostgresConfig pg = config.postgres();
         String pgHost;
@@ -148,7 +158,7 @@ public final class OrisunServer implements AutoCloseable {
                     natsConfig.port(), natsConfig.storeDir().toAbsolutePath().normalize());
         }
         phases.mark("nats-server");
-        Connection nats = connectNats(natsUrl);
+        Connection nats = NatsClient.connect(natsUrl, access, natsPassword, "orisun-j " + nodeId);
         resources.push(nats::close);
         phases.mark("nats connection");
 
@@ -170,7 +180,12 @@ public final class OrisunServer implements AutoCloseable {
                 new ServerContext.PostgresEndpoint(directUrl, pgUser, pgPassword), eventLog, nats, registry, resources::push);
         phases.mark("event log");
         IndexEndpoints indexes = IndexEndpoints.create(context);
-        SubscriptionEndpoints subscriptions = SubscriptionEndpoints.create(context, observation);
+        SubscriptionEndpoints subscriptions = SubscriptionEndpoints.create(context, observation,
+                EventMac.of(eventSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        io.micrometer.core.instrument.FunctionCounter.builder("orisun.feed.rejected.messages", subscriptions,
+                        SubscriptionEndpoints::rejectedMessages)
+                .description("NATS messages the live feeds dropped because their MAC was missing or wrong")
+                .register(metrics.registry());
         phases.mark("publishers");
         UserEndpoints users = UserEndpoints.create(context);
         phases.mark("users");
@@ -403,24 +418,6 @@ public final class OrisunServer implements AutoCloseable {
         HikariDataSource dataSource = new HikariDataSource(hikari);
         resources.push(dataSource);
         return dataSource;
-    }
-
-    private Connection connectNats(String url) {
-        Options options = new Options.Builder()
-                .server(url)
-                .connectionName("orisun-j " + nodeId)
-                .maxReconnects(-1)
-                .reconnectWait(Duration.ofMillis(250))
-                .connectionTimeout(Duration.ofSeconds(5))
-                .build();
-        try {
-            return Nats.connect(options);
-        } catch (IOException e) {
-            throw new IllegalStateException("could not connect to NATS at " + url + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while connecting to NATS at " + url, e);
-        }
     }
 
     /** The port the gRPC listener is bound to. */

@@ -81,6 +81,21 @@ public enum Setting {
     NATS_URL("", "URL of an external JetStream-enabled NATS; empty starts an embedded nats-server"),
     NATS_SERVER_NAME("orisun-nats-2", "name of the embedded nats-server; unique per node in a cluster"),
     NATS_PORT("4224", "client port of the embedded nats-server"),
+    NATS_HOST("127.0.0.1", "address the embedded nats-server's client port listens on; loopback unless set, also in a"
+            + " cluster"),
+    NATS_USER("orisun", "user the node connects to NATS as; the embedded nats-server admits only this user"),
+    NATS_PASSWORD("", "password of ORISUN_NATS_USER; empty: generated once per data directory (embedded single node"
+            + " only; a cluster needs the same on every node)", true),
+    NATS_TOKEN("", "token the node connects to an external NATS with, instead of a user and password", true),
+    NATS_CREDS_FILE("", "NATS .creds file (user JWT and NKey seed) the node connects to an external NATS with"),
+    NATS_TLS_CA_FILE("", "PEM CA certificates the NATS server's certificate must chain to; set, the node connects"
+            + " over TLS (also the CA of the embedded nats-server's TLS)"),
+    NATS_TLS_CERT_FILE("", "PEM certificate chain of the embedded nats-server: set with the key, TLS on its client"
+            + " port and its routes (needs ORISUN_NATS_TLS_CA_FILE)"),
+    NATS_TLS_KEY_FILE("", "PEM private key of the embedded nats-server (TLS only)"),
+    NATS_EVENT_SECRET("", "key (at least 32 characters) with which every event message on NATS is authenticated"
+            + " (HMAC-SHA256), the same on every node; empty: generated once per data directory (single node only)",
+            true),
     NATS_MAX_PAYLOAD("1048576", "largest NATS message of the embedded nats-server, in bytes"),
     NATS_STORE_DIR("./data/orisun/nats", "JetStream storage directory of the embedded nats-server"),
     NATS_SERVER_PATH("", "path of the nats-server binary; empty looks it up on the PATH"),

@@ -19,6 +19,7 @@ import io.orisun.publisher.CatchUpRequest;
 import io.orisun.publisher.CatchUpSubscription;
 import io.orisun.publisher.CatchUpSubscriptions;
 import io.orisun.publisher.EventSink;
+import io.orisun.publisher.EventMac;
 import io.orisun.publisher.FeedSettings;
 import io.orisun.publisher.PubSub;
 import io.orisun.publisher.PubSubSubscription;
@@ -56,24 +57,29 @@ final class SubscriptionEndpoints implements AutoCloseable {
      * Starts a publisher for every active boundary and every boundary activated later, and the subscription
      * service. Everything closes with the node: the streams (this object) first, then the publishers.
      */
-    static SubscriptionEndpoints create(ServerContext context, LogObserver observer) {
+    static SubscriptionEndpoints create(ServerContext context, LogObserver observer, EventMac mac) {
         OrisunConfig config = context.config();
         NatsConfig nats = config.nats();
         StreamSettings stream = new StreamSettings(nats.streamMaxAge(), nats.streamMaxBytes(), nats.streamMaxMessages(),
                 nats.streamReplicas());
         BoundaryPublishers publishers = new BoundaryPublishers(context.nats(), context.eventLog(),
                 context.postgres()::connect, PublisherSettings.of(context.nodeId(), config.publisher().batchSize(),
-                config.postgres().listenEnabled(), config.publisher().leaseTimeout(), stream), observer);
+                config.postgres().listenEnabled(), config.publisher().leaseTimeout(), stream), mac, observer);
         context.resources().onClose(publishers);
         context.boundaries().all().forEach(publishers::start);
         context.boundaries().onActivated(publishers::start);
 
         CatchUpSubscriptions subscriptions = new CatchUpSubscriptions(context.nats(), context.eventLog(),
-                FeedSettings.of(stream));
+                FeedSettings.of(stream), mac);
         SubscriptionEndpoints endpoints = new SubscriptionEndpoints(subscriptions, new PubSub(context.nats()),
                 config.limits());
         context.resources().onClose(endpoints);
         return endpoints;
+    }
+
+    /** How many event messages the live feeds dropped because their MAC was missing or wrong. */
+    long rejectedMessages() {
+        return subscriptions.rejectedMessages();
     }
 
     void catchUp(CatchUpSubscribeToEventStoreRequest request, StreamObserver<Event> observer) {

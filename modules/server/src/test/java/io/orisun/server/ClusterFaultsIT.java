@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
@@ -85,6 +86,13 @@ class ClusterFaultsIT {
             return holders.size() == 3 && new HashSet<>(holders.values()).size() == 3;
         });
         LOG.log(System.Logger.Level.INFO, "lease holders after start-up: {0}", cluster.leaseHolders());
+        for (int i = 0; i < ThreeNodeCluster.NODES; i++) {
+            String url = "nats://127.0.0.1:" + cluster.natsPort(i);
+            NatsAuthenticationIT.assertRefusedWithoutCredentials(url, Optional.of(cluster.natsTls()));
+            NatsAuthenticationIT.assertRefusedWithoutTls(url, "orisun", ThreeNodeCluster.NATS_PASSWORD);
+            NatsAuthenticationIT.assertWorksWith(url, "orisun", ThreeNodeCluster.NATS_PASSWORD,
+                    Optional.of(cluster.natsTls()));
+        }
         workload.startWriting();
         Thread.sleep(LOAD.toMillis());
         workload.stopWriting();
@@ -359,6 +367,8 @@ class ClusterFaultsIT {
     private Connection natsConnection() throws Exception {
         return Nats.connect(new io.nats.client.Options.Builder()
                 .server("nats://127.0.0.1:" + cluster.natsPort(cluster.upNode(0)))
+                .userInfo("orisun", ThreeNodeCluster.NATS_PASSWORD)
+                .sslContext(cluster.natsTls())
                 .connectionTimeout(Duration.ofSeconds(5)).build());
     }
 

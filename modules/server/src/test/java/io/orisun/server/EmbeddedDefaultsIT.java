@@ -38,6 +38,10 @@ class EmbeddedDefaultsIT {
                 "ORISUN_ADMIN_PORT", "0");
         try (OrisunServer first = OrisunServer.start(OrisunConfig.fromEnv(env))) {
             assertThat(first.embeddedNats()).as("an embedded nats-server runs").isPresent();
+            String natsUrl = first.embeddedNats().orElseThrow().url();
+            NatsAuthenticationIT.assertRefusedWithoutCredentials(natsUrl);
+            NatsAuthenticationIT.assertWorksWith(natsUrl, "orisun",
+                    NodeSecrets.of(dataDir.resolve("orisun")).natsPassword());
             assertThat(first.embeddedPostgres().orElseThrow().startedDirectly()).as("a new data directory").isFalse();
             call(first, stub -> stub.saveEvents(SaveEventsRequest.newBuilder()
                     .setBoundary("orisun_test_1")

@@ -124,6 +124,8 @@ class OrisunConfigTest {
         assertThat(nats.streamReplicas()).isEqualTo(1);
         assertThat(nats.cluster()).isEqualTo(new NatsClusterConfig(false, "orisun-nats-cluster", "0.0.0.0", 6222, "nats",
                 "password@1", List.of("nats://0.0.0.0:6223", "nats://0.0.0.0:6224"), Duration.ofSeconds(1800)));
+        assertThat(nats.access()).as("loopback, and secrets generated per data directory")
+                .isEqualTo(NatsAccess.generated());
         assertThat(config.publisher()).isEqualTo(new PublisherConfig(1000, Duration.ofSeconds(5)));
         assertThat(config.logging()).isEqualTo(new LoggingConfig(System.Logger.Level.INFO, LoggingConfig.Format.TEXT));
         assertThat(config.otel()).as("export stays off until a collector is configured")
@@ -200,6 +202,16 @@ class OrisunConfigTest {
                 "ORISUN_NATS_URL", "nats://n1:4222,nats://n2:4222",
                 "ORISUN_NATS_SERVER_NAME", "node-a",
                 "ORISUN_NATS_PORT", "14222",
+                "ORISUN_NATS_HOST", "10.0.0.5",
+                "ORISUN_NATS_USER", "node",
+                "ORISUN_NATS_PASSWORD", "nats-secret-4",
+                // One credential at a time, and server TLS files are for the embedded nats-server only: see below.
+                "ORISUN_NATS_TOKEN", "",
+                "ORISUN_NATS_CREDS_FILE", "",
+                "ORISUN_NATS_TLS_CA_FILE", ca.toString(),
+                "ORISUN_NATS_TLS_CERT_FILE", "",
+                "ORISUN_NATS_TLS_KEY_FILE", "",
+                "ORISUN_NATS_EVENT_SECRET", "event-secret-5-event-secret-5-event-secret-5",
                 "ORISUN_NATS_MAX_PAYLOAD", "2097152",
                 "ORISUN_NATS_STORE_DIR", "/var/lib/orisun/nats",
                 "ORISUN_NATS_SERVER_PATH", "/opt/nats/nats-server",
@@ -252,7 +264,10 @@ class OrisunConfigTest {
                 2 << 20, Path.of("/var/lib/orisun/nats"), Optional.of(Path.of("/opt/nats/nats-server")), -1, 100_000,
                 Duration.ofMinutes(10), 3,
                 new NatsClusterConfig(true, "east", "10.0.0.5", 16222, "route", "cluster-secret-3",
-                        List.of("nats://10.0.0.6:16222", "nats://10.0.0.7:16222"), Duration.ofSeconds(2))));
+                        List.of("nats://10.0.0.6:16222", "nats://10.0.0.7:16222"), Duration.ofSeconds(2)),
+                new NatsAccess("10.0.0.5", "node", Optional.of("nats-secret-4"), Optional.empty(), Optional.empty(),
+                        Optional.of(ca), Optional.empty(), Optional.empty(),
+                        Optional.of("event-secret-5-event-secret-5-event-secret-5"))));
         assertThat(config.publisher()).isEqualTo(new PublisherConfig(250, Duration.ofSeconds(7)));
         assertThat(config.logging()).isEqualTo(new LoggingConfig(System.Logger.Level.DEBUG, LoggingConfig.Format.JSON));
         assertThat(config.otel()).isEqualTo(new OtelConfig(true, "collector:4317", "orisun-east"));
@@ -490,9 +505,10 @@ class OrisunConfigTest {
     }
 
     @Test
-    void secret_settings_are_exactly_the_passwords() {
+    void secret_settings_are_exactly_the_passwords_and_keys() {
         assertThat(Setting.all().stream().filter(Setting::secret).map(Setting::variable)).containsExactlyInAnyOrder(
-                "ORISUN_PG_PASSWORD", "ORISUN_ADMIN_PASSWORD", "ORISUN_NATS_CLUSTER_PASSWORD");
+                "ORISUN_PG_PASSWORD", "ORISUN_ADMIN_PASSWORD", "ORISUN_NATS_CLUSTER_PASSWORD", "ORISUN_NATS_PASSWORD",
+                "ORISUN_NATS_TOKEN", "ORISUN_NATS_EVENT_SECRET");
     }
 
     @Test
@@ -539,10 +555,101 @@ class OrisunConfigTest {
     void rejects_several_stream_replicas_without_a_nats_cluster() {
         assertThat(failure("ORISUN_NATS_STREAM_REPLICAS", "3").problems()).containsExactly("ORISUN_NATS_STREAM_REPLICAS='3'"
                 + " needs a NATS cluster (ORISUN_NATS_CLUSTER_ENABLED=true or an external ORISUN_NATS_URL)");
-        assertThat(config("ORISUN_NATS_STREAM_REPLICAS", "3", "ORISUN_NATS_CLUSTER_ENABLED", "true").nats()
+        assertThat(config("ORISUN_NATS_STREAM_REPLICAS", "3", "ORISUN_NATS_CLUSTER_ENABLED", "true",
+                "ORISUN_NATS_CLUSTER_HOST", "127.0.0.1",
+                "ORISUN_NATS_PASSWORD", "client-secret", "ORISUN_NATS_EVENT_SECRET", "0123456789abcdef0123456789abcdef")
+                .nats()
                 .streamReplicas()).isEqualTo(3);
         assertThat(failure("ORISUN_NATS_STREAM_REPLICAS", "6").problems()).containsExactly(
                 "ORISUN_NATS_STREAM_REPLICAS='6' is not a replica count (a whole number from 1 to 5)");
+    }
+
+    @Test
+    void a_nats_cluster_needs_the_client_password_and_event_secret_from_configuration() {
+        assertThat(failure("ORISUN_NATS_CLUSTER_ENABLED", "true", "ORISUN_NATS_CLUSTER_HOST", "127.0.0.1").problems())
+                .containsExactly(
+                "ORISUN_NATS_PASSWORD is empty, but ORISUN_NATS_CLUSTER_ENABLED=true needs the same client password on"
+                        + " every node",
+                "ORISUN_NATS_EVENT_SECRET is empty, but ORISUN_NATS_CLUSTER_ENABLED=true needs the same secret on every"
+                        + " node (at least 32 characters)");
+        NatsAccess access = config("ORISUN_NATS_CLUSTER_ENABLED", "true", "ORISUN_NATS_CLUSTER_HOST", "127.0.0.1",
+                "ORISUN_NATS_PASSWORD", " pw with spaces ",
+                "ORISUN_NATS_EVENT_SECRET", "0123456789abcdef0123456789abcdef").nats().access();
+        assertThat(access.password()).as("a secret is taken as it is").contains(" pw with spaces ");
+        assertThat(access.host()).as("the client port stays on loopback in a cluster").isEqualTo("127.0.0.1");
+        assertThat(failure("ORISUN_NATS_EVENT_SECRET", "short").problems()).containsExactly(
+                "ORISUN_NATS_EVENT_SECRET='****' is too short (at least 32 characters; for example: openssl rand"
+                        + " -base64 32)");
+        assertThat(config("ORISUN_NATS_CLUSTER_ENABLED", "true", "ORISUN_NATS_URL", "nats://n1:4222").nats().access())
+                .as("an external NATS needs neither").isEqualTo(NatsAccess.generated());
+    }
+
+    @Test
+    void nats_credentials_are_one_of_a_password_a_token_or_a_creds_file(@TempDir Path dir) throws IOException {
+        Path creds = Files.writeString(dir.resolve("node.creds"), "creds");
+        String url = "nats://nats.internal:4222";
+        assertThat(config("ORISUN_NATS_URL", url, "ORISUN_NATS_TOKEN", "t0ken").nats().access().token())
+                .contains("t0ken");
+        assertThat(config("ORISUN_NATS_URL", url, "ORISUN_NATS_CREDS_FILE", creds.toString()).nats().access()
+                .credsFile()).contains(creds);
+        assertThat(failure("ORISUN_NATS_URL", url, "ORISUN_NATS_TOKEN", "t0ken", "ORISUN_NATS_PASSWORD", "pw")
+                .problems()).containsExactly("ORISUN_NATS_PASSWORD and ORISUN_NATS_TOKEN are both set; the node"
+                + " connects to NATS with one of a password, a token or a creds file");
+        assertThat(failure("ORISUN_NATS_URL", url, "ORISUN_NATS_CREDS_FILE", dir.resolve("missing.creds").toString())
+                .problems()).containsExactly("ORISUN_NATS_CREDS_FILE='" + dir.resolve("missing.creds")
+                + "' is not a readable file");
+        assertThat(failure("ORISUN_NATS_TOKEN", "t0ken").problems()).singleElement().asString()
+                .startsWith("ORISUN_NATS_TOKEN='****' applies to an external NATS only (set ORISUN_NATS_URL)");
+    }
+
+    @Test
+    void tls_of_the_embedded_nats_server_needs_certificate_key_and_ca(@TempDir Path dir) throws IOException {
+        Path cert = Files.writeString(dir.resolve("nats.pem"), "cert");
+        Path key = Files.writeString(dir.resolve("nats.key"), "key");
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "ca");
+        NatsAccess access = config("ORISUN_NATS_TLS_CERT_FILE", cert.toString(), "ORISUN_NATS_TLS_KEY_FILE",
+                key.toString(), "ORISUN_NATS_TLS_CA_FILE", ca.toString()).nats().access();
+        assertThat(access.serverTls()).isTrue();
+        assertThat(failure("ORISUN_NATS_TLS_CERT_FILE", cert.toString()).problems()).containsExactly(
+                "ORISUN_NATS_TLS_KEY_FILE is empty, but ORISUN_NATS_TLS_CERT_FILE needs it");
+        assertThat(failure("ORISUN_NATS_TLS_CERT_FILE", cert.toString(), "ORISUN_NATS_TLS_KEY_FILE", key.toString())
+                .problems()).singleElement().asString().startsWith("ORISUN_NATS_TLS_CA_FILE is empty, but"
+                + " ORISUN_NATS_TLS_CERT_FILE needs it");
+        assertThat(failure("ORISUN_NATS_URL", "nats://n:4222", "ORISUN_NATS_TLS_CERT_FILE", cert.toString(),
+                "ORISUN_NATS_TLS_KEY_FILE", key.toString()).problems()).singleElement().asString()
+                .contains("applies to the embedded nats-server only");
+    }
+
+    @Test
+    void a_nats_cluster_reachable_from_other_hosts_refuses_orisuns_default_route_password() {
+        String[] cluster = {"ORISUN_NATS_CLUSTER_ENABLED", "true", "ORISUN_NATS_PASSWORD", "client-secret",
+                "ORISUN_NATS_EVENT_SECRET", "0123456789abcdef0123456789abcdef"};
+        assertThat(failure(with(cluster)).problems()).as("Orisun's defaults: listening on 0.0.0.0").containsExactly(
+                "ORISUN_NATS_CLUSTER_PASSWORD='****' is Orisun's published default, refused while the routes are not"
+                        + " on loopback only (ORISUN_NATS_CLUSTER_HOST=0.0.0.0); set a password of your own in"
+                        + " ORISUN_NATS_CLUSTER_PASSWORD, the same on every node and in the credentials of"
+                        + " ORISUN_NATS_CLUSTER_ROUTES");
+        assertThat(failure(with(cluster, "ORISUN_NATS_CLUSTER_HOST", "127.0.0.1", "ORISUN_NATS_CLUSTER_ROUTES",
+                "nats://127.0.0.1:6223,nats://peer.internal:6222")).problems()).singleElement().asString()
+                .startsWith("ORISUN_NATS_CLUSTER_PASSWORD='****' is Orisun's published default")
+                .contains("(a route to peer.internal)");
+        assertThat(failure(with(cluster, "ORISUN_NATS_CLUSTER_USERNAME", "", "ORISUN_NATS_CLUSTER_HOST", "10.0.0.5",
+                "ORISUN_NATS_CLUSTER_PASSWORD", "route-secret")).problems()).singleElement().asString()
+                .startsWith("ORISUN_NATS_CLUSTER_USERNAME is empty, which turns route authentication off");
+
+        assertThat(config(with(cluster, "ORISUN_NATS_CLUSTER_HOST", "127.0.0.1")).nats().cluster().password())
+                .as("routes on loopback only (several nodes on one machine) may keep the default")
+                .isEqualTo("password@1");
+        assertThat(config(with(cluster, "ORISUN_NATS_CLUSTER_HOST", "[::1]", "ORISUN_NATS_CLUSTER_ROUTES",
+                "nats://localhost:6223")).nats().cluster().enabled()).isTrue();
+        assertThat(config(with(cluster, "ORISUN_NATS_CLUSTER_PASSWORD", "route-secret")).nats().cluster().host())
+                .isEqualTo("0.0.0.0");
+    }
+
+    private static String[] with(String[] base, String... more) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
     }
 
     @Test
@@ -590,7 +697,7 @@ class OrisunConfigTest {
         assertThat(summary.lines()).hasSizeBetween(5, 12);
         assertThat(summary).contains("port 5005", "PostgreSQL  embedded on port 5434, database orisun",
                 "orisun_test_1 (schema public)", "admin boundary orisun_admin",
-                "embedded nats-server 'orisun-nats-2' on port 4224", "sessions expire after 24h idle");
+                "embedded nats-server 'orisun-nats-2' on 127.0.0.1:4224,", "sessions expire after 24h idle");
 
         String external = config("ORISUN_PG_HOST", "db.internal", "ORISUN_PG_PORT", "5432").summary();
         assertThat(external).contains("postgres@db.internal:5432/orisun, sslmode disable");

@@ -30,6 +30,15 @@ final class TestCertificates {
         return certificates;
     }
 
+    /**
+     * A certificate {@code nats} for nats-servers on this machine: for 127.0.0.1 and localhost, usable as server and
+     * as client, since a route's two ends each present one.
+     */
+    TestCertificates withNatsServer() {
+        leaf("ca", "nats", "nats", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n");
+        return this;
+    }
+
     /** Another CA, {@code name}, with a client certificate {@code name-client} that the first CA never signed. */
     TestCertificates withForeignAuthority(String name) {
         authority(name);

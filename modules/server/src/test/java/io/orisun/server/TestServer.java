@@ -51,6 +51,12 @@ final class TestServer implements AutoCloseable {
         return new TestServer(environment(database, nats, overrides), nats, database);
     }
 
+    /** A node on a new database that runs its own embedded nats-server, with {@code overrides} on top. */
+    static TestServer startWithEmbeddedNats(Map<String, String> overrides) {
+        PostgresFixture.Database database = PostgresFixture.shared().newDatabase();
+        return new TestServer(environment(database, null, overrides), null, database);
+    }
+
     /** A node on an existing database and NATS (not closed with the node), with {@code overrides} on top. */
     static TestServer join(PostgresFixture.Database database, String natsUrl, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(overrides);

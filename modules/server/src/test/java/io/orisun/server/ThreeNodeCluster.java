@@ -31,6 +31,8 @@ final class ThreeNodeCluster implements AutoCloseable {
 
     static final int NODES = 3;
     static final String DATABASE = "orisun";
+    /** The client password of every node's nats-server. */
+    static final String NATS_PASSWORD = "three-node-cluster-nats-password";
     private static final Duration STARTUP = Duration.ofSeconds(180);
 
     private final RestartablePostgres postgres;
@@ -39,6 +41,7 @@ final class ThreeNodeCluster implements AutoCloseable {
     private final ChildNode[] processes = new ChildNode[NODES];
     private final ManagedChannel[] channels = new ManagedChannel[NODES];
     private final int[] natsPorts = new int[NODES];
+    private final TestCertificates certificates;
     private final boolean[] up = new boolean[NODES];
 
     /** Stops the child processes when the test JVM is stopped (Ctrl-C, a fork timeout) before {@link #close()}. */
@@ -48,6 +51,7 @@ final class ThreeNodeCluster implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(cleanup);
         postgres = RestartablePostgres.start(DATABASE);
         root = Files.createTempDirectory("orisun-cluster");
+        certificates = TestCertificates.create(root).withNatsServer();
         int[] clusterPorts = new int[NODES];
         for (int i = 0; i < NODES; i++) {
             clusterPorts[i] = NatsFixture.freePort();
@@ -71,6 +75,12 @@ final class ThreeNodeCluster implements AutoCloseable {
             env.put("ORISUN_NATS_CLUSTER_HOST", "127.0.0.1");
             env.put("ORISUN_NATS_CLUSTER_PORT", String.valueOf(clusterPorts[i]));
             env.put("ORISUN_NATS_CLUSTER_PASSWORD", "cluster-secret");
+            env.put("ORISUN_NATS_PASSWORD", NATS_PASSWORD);
+            // Routes and clients over TLS: every nats-server presents the same certificate, signed by the test CA.
+            env.put("ORISUN_NATS_TLS_CERT_FILE", certificates.cert("nats").toString());
+            env.put("ORISUN_NATS_TLS_KEY_FILE", certificates.key("nats").toString());
+            env.put("ORISUN_NATS_TLS_CA_FILE", certificates.cert("ca").toString());
+            env.put("ORISUN_NATS_EVENT_SECRET", "three-node-cluster-event-secret-0123456789");
             List<String> routes = new ArrayList<>();
             for (int j = 0; j < NODES; j++) {
                 if (j != i) {
@@ -169,6 +179,11 @@ final class ThreeNodeCluster implements AutoCloseable {
 
     ChildNode process(int i) {
         return processes[i];
+    }
+
+    /** A TLS context that trusts the CA of the nats-servers' certificate. */
+    javax.net.ssl.SSLContext natsTls() {
+        return NatsClient.trusting(certificates.cert("ca"));
     }
 
     int natsPort(int i) {

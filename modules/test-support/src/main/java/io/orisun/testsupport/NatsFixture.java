@@ -22,18 +22,36 @@ public final class NatsFixture implements AutoCloseable {
     private final int port;
     private final Path storeDir;
     private final String binary;
+    private final String configuration;
     private Process process;
 
-    private NatsFixture(int port, Path storeDir, String binary) {
+    private NatsFixture(int port, Path storeDir, String binary, String configuration) {
         this.port = port;
         this.storeDir = storeDir;
         this.binary = binary;
+        this.configuration = configuration;
+    }
+
+    /**
+     * Starts a nats-server with JetStream on a free port whose configuration file also holds {@code configuration},
+     * for example an {@code authorization} or {@code tls} block; close it when done.
+     */
+    public static NatsFixture startWith(String configuration) {
+        try {
+            NatsFixture fixture = new NatsFixture(freePort(), Files.createTempDirectory("orisun-test-nats"), findBinary(),
+                    configuration);
+            fixture.restart();
+            return fixture;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Starts a new nats-server with JetStream on a free port; close it when done. */
     public static NatsFixture start(String... extraArgs) {
         try {
-            NatsFixture fixture = new NatsFixture(freePort(), Files.createTempDirectory("orisun-test-nats"), findBinary());
+            NatsFixture fixture = new NatsFixture(freePort(), Files.createTempDirectory("orisun-test-nats"), findBinary(),
+                    "");
             fixture.restart();
             return fixture;
         } catch (IOException e) {
@@ -77,6 +95,15 @@ public final class NatsFixture implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(binary, "-js", "-a", "127.0.0.1", "-p", String.valueOf(port),
                 "-sd", storeDir.toString()));
+        if (!configuration.isEmpty()) {
+            Path file = storeDir.resolve("nats-server.conf");
+            try {
+                Files.writeString(file, configuration);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            command.addAll(List.of("-c", file.toString()));
+        }
         try {
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
