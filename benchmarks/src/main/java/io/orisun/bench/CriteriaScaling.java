@@ -272,13 +272,15 @@ public final class CriteriaScaling {
     }
 
     static String csv(List<Cell> cells) {
-        StringBuilder out = new StringBuilder("criteria,index,ok,refused,p50_ms,max_ms,refused_outcomes,"
+        StringBuilder out = new StringBuilder("criteria,key,index,ok,refused,p50_ms,max_ms,refused_outcomes,"
                 + "background_saves,background_errors,background_p99_ms\n");
         for (Cell cell : cells) {
-            out.append(String.format(Locale.ROOT, "%d,%s,%d,%d,%.3f,%.3f,\"%s\",%d,%d,%s%n",
-                    cell.criteria(), cell.index(), cell.ok(), cell.refused(), cell.percentileMillis(0.50),
-                    cell.percentileMillis(1.0), cell.refusals().replace("\"", "\"\""), cell.background().saves(),
-                    cell.background().errors(), cell.background().p99Text()));
+            String refusals = cell.refused() == 0 ? "" : cell.refusals();
+            out.append(String.format(Locale.ROOT, "%d,%s,%s,%d,%d,%.3f,%.3f,\"%s\",%d,%d,%s%n",
+                    cell.criteria(), cell.key(), cell.key().equals(INDEXED_KEY) ? "TEXT" : "none", cell.ok(),
+                    cell.refused(), cell.percentileMillis(0.50), cell.percentileMillis(1.0),
+                    refusals.replace("\"", "\"\""), cell.background().saves(), cell.background().errors(),
+                    cell.background().p99Millis().map(p -> String.format(Locale.ROOT, "%.3f", p)).orElse("")));
         }
         return out.toString();
     }
