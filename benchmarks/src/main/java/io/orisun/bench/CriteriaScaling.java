@@ -135,7 +135,7 @@ public final class CriteriaScaling {
     }
 
     private static Cell runCell(ServerConnection server, CriteriaOptions options, String runId, AtomicLong values,
-                                Background background, int count, String key) {
+                                Background background, int count, String key) throws InterruptedException {
         List<Outcome> measured = new ArrayList<>(options.repeat());
         background.beginCell();
         for (int i = 0; i < options.warmup() + options.repeat(); i++) {
@@ -347,15 +347,16 @@ public final class CriteriaScaling {
 
     /**
      * One client saving one event at a time, each conditional on one fresh {@value #BACKGROUND_KEY} value being
-     * absent. Calls that end while a cell is open are counted for that cell; the others are not counted.
+     * absent. A call that starts while a cell is open counts for that cell, and the cell's figures wait for it to
+     * end, so a call held up by the cell's large saves is counted even when it ends after them. Calls that start
+     * between cells are not counted.
      */
     private static final class Background implements Runnable {
 
         private final ServerConnection server;
         private final String boundary;
         private final String runId;
-        private final AtomicReference<List<Long>> cell = new AtomicReference<>();
-        private final AtomicLong errors = new AtomicLong();
+        private final AtomicReference<CellCalls> cell = new AtomicReference<>();
         private volatile boolean running = true;
 
         Background(ServerConnection server, String boundary, String runId) {
@@ -379,6 +380,8 @@ public final class CriteriaScaling {
                                 .setSubsetQuery(Query.newBuilder().addCriteria(Criterion.newBuilder()
                                         .addTags(Tag.newBuilder().setKey(BACKGROUND_KEY).setValue(value)))))
                         .build();
+                Optional<CellCalls> open = Optional.ofNullable(cell.get());
+                open.ifPresent(CellCalls::started);
                 long start = System.nanoTime();
                 Optional<Status> failure = Optional.empty();
                 try {
@@ -387,35 +390,53 @@ public final class CriteriaScaling {
                     failure = Optional.of(e.getStatus());
                 }
                 long nanos = System.nanoTime() - start;
-                List<Long> open = cell.get();
-                if (open != null) {
-                    synchronized (open) {
-                        open.add(nanos);
-                    }
-                    if (failure.isPresent() && errors.incrementAndGet() == 1) {
-                        System.err.println("background save failed: " + describe(failure.get()));
-                    }
+                if (open.isPresent()) {
+                    open.get().ended(nanos, failure);
                 }
             }
         }
 
         void beginCell() {
-            errors.set(0);
-            cell.set(new ArrayList<>());
+            cell.set(new CellCalls());
         }
 
-        BackgroundFigures endCell() {
-            List<Long> closed = cell.getAndSet(null);
-            long[] nanos;
-            synchronized (closed) {
-                nanos = closed.stream().mapToLong(Long::longValue).toArray();
-            }
-            return new BackgroundFigures(nanos.length, (int) errors.get(),
-                    nanos.length == 0 ? Optional.empty() : Optional.of(percentileMillis(nanos, 0.99)));
+        /** Closes the cell, waits for its call in flight (bounded by the call deadline), and sums it up. */
+        BackgroundFigures endCell() throws InterruptedException {
+            return cell.getAndSet(null).figures();
         }
 
         void stop() {
             running = false;
+        }
+    }
+
+    /** The background calls that started in one cell. */
+    private static final class CellCalls {
+
+        private final List<Long> nanos = new ArrayList<>();
+        private int errors;
+        private int inFlight;
+
+        synchronized void started() {
+            inFlight++;
+        }
+
+        synchronized void ended(long callNanos, Optional<Status> failure) {
+            nanos.add(callNanos);
+            if (failure.isPresent() && ++errors == 1) {
+                System.err.println("background save failed: " + describe(failure.get()));
+            }
+            inFlight--;
+            notifyAll();
+        }
+
+        synchronized BackgroundFigures figures() throws InterruptedException {
+            while (inFlight > 0) {
+                wait();
+            }
+            long[] all = nanos.stream().mapToLong(Long::longValue).toArray();
+            return new BackgroundFigures(all.length, errors,
+                    all.length == 0 ? Optional.empty() : Optional.of(percentileMillis(all, 0.99)));
         }
     }
 }
