@@ -150,7 +150,7 @@ record LoadOptions(
                 baselineUser, baselinePassword));
     }
 
-    private static List<Integer> integers(String list) {
+    static List<Integer> integers(String list) {
         List<Integer> values = new ArrayList<>();
         for (String part : list.split(",")) {
             if (!part.isBlank()) {
@@ -161,7 +161,7 @@ record LoadOptions(
     }
 
     /** A count, written plainly or in scientific notation ({@code 1e6}) as Orisun's tool documents it. */
-    private static long count(String value) {
+    static long count(String value) {
         String v = value.strip().replace("_", "");
         if (v.toLowerCase(Locale.ROOT).contains("e")) {
             double d = Double.parseDouble(v);
