@@ -204,7 +204,7 @@ public final class OrisunServer implements AutoCloseable {
                 .build();
         GrpcRouting.Builder routing = GrpcRouting.builder()
                 .intercept(new RpcObservation(metrics.registry(), tracing.tracer()),
-                        new MessageSizeLimit(config.grpc().maxReceiveMessageBytes()), auth)
+                        new MessageSizeLimit(config.grpc().maxReceiveMessageBytes()), auth, new ReflectionServiceList())
                 .service(EventStoreProto.getDescriptor(),
                         new EventStoreService(advisedLog, indexes, subscriptions, nodeId, capabilities))
                 .service(AdminProto.getDescriptor(), new AdminService(advisedLog, indexes, users, boundaryCatalog))
