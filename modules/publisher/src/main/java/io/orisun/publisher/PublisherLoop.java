@@ -36,8 +36,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The loop: take the lease (or retry every {@link PublisherSettings#leaseRetry()}) and learn the position of the
  * last event the stream already holds; then repeatedly read the checkpoint (moving it up to that position when it
- * lags, so that nothing the stream holds is published twice), read the next batch after it from the log (ascending, a stable committed prefix), refuse a batch that
- * does not strictly advance, publish every event with its message id and pipelined acks (each message expecting its
+ * lags, so that nothing the stream holds is published twice), read the next batch after it from the log
+ * (ascending, a stable committed prefix), refuse a batch that does not strictly advance, publish every event with its message id and pipelined acks (each message expecting its
  * predecessor as the stream's last, so that the stream stays in order), wait for all acks, and only then move the
  * checkpoint to the batch's last event. When the log has nothing new, wait for a commit
  * notification or the idle tick. Any failure is retried from the checkpoint after a backoff: events are never
@@ -241,7 +241,7 @@ final class PublisherLoop {
             stream.ensureExists(nats.jetStreamManagement(), settings.stream());
             readStreamEnd();
         }
-        if (streamLast.isAfter(checkpoint)) {
+        if (streamLast.isAfter(checkpoint) && logHolds(streamLast)) {
             // The stream holds events past the checkpoint: they were acknowledged, so the checkpoint catches up
             // instead of the stream receiving them a second time.
             LOG.log(System.Logger.Level.INFO, "stream of boundary {0} holds events up to {1}, beyond the checkpoint {2};"
@@ -256,6 +256,22 @@ final class PublisherLoop {
         }
         requireAdvance(checkpoint, batch);
         return publishProved(batch);
+    }
+
+    /**
+     * Whether the log holds an event at {@code position}. A stream that outlived its database (a new database
+     * behind a long-lived NATS) holds positions of another log, which must not move this log's checkpoint.
+     */
+    private boolean logHolds(Position position) {
+        List<Event> at = log.read(new ReadRequest(boundary.name(), Query.all(), ReadStart.from(position), Direction.ASC,
+                1));
+        if (!at.isEmpty() && at.getFirst().position().equals(position)) {
+            return true;
+        }
+        LOG.log(System.Logger.Level.WARNING, "stream of boundary {0} ends at {1}, which this log does not hold;"
+                + " publishing after the checkpoint", boundary.name(), position);
+        streamLast = Position.NONE;
+        return false;
     }
 
     /**

@@ -117,6 +117,25 @@ class PublisherLoopIT {
     }
 
     @Test
+    void a_stream_that_ends_at_a_position_this_log_does_not_hold_does_not_move_the_checkpoint() throws Exception {
+        try (DeliveryFixture fixture = new DeliveryFixture(DeliveryFixture.boundary(B))) {
+            // As a stream left behind by another database: its last message names a position this log never had.
+            EventStream stream = EventStream.of(B);
+            Connection nats = fixture.connectNats();
+            stream.createOrUpdate(nats.jetStreamManagement(), DeliveryFixture.STREAM);
+            nats.jetStream().publish(io.nats.client.impl.NatsMessage.builder().subject(stream.subject())
+                    .headers(EventMessage.headers(new Position(9_999_999, 9_999)))
+                    .data(new byte[0]).build());
+            fixture.appendMany(B, "e", 2, 10, n -> "{}");
+
+            fixture.publishers("a", 100);
+            await("the log is published", WAIT, () -> fixture.checkpoint(B).globalId() == 19);
+            assertThat(fixture.streamGlobalIds(B)).isEqualTo(java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(9_999L), upTo(19).stream()).toList());
+        }
+    }
+
+    @Test
     void never_checkpoints_past_what_the_stream_acknowledged_and_keeps_the_stream_in_order() throws Exception {
         try (DeliveryFixture fixture = new DeliveryFixture(DeliveryFixture.boundary(B))) {
             fixture.publishers("a", 500);
