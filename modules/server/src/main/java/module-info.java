@@ -32,6 +32,7 @@ module io.orisun.server {
     requires io.opentelemetry.sdk.trace;
     requires io.opentelemetry.sdk.common;
     requires io.opentelemetry.exporter.otlp;
+    requires io.opentelemetry.common;
 
     exports io.orisun.server;
 }

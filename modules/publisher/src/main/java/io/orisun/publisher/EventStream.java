@@ -3,11 +3,14 @@ package io.orisun.publisher;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.MessageInfo;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
+import io.nats.client.impl.Headers;
 import io.orisun.api.BoundarySpec;
+import io.orisun.api.Position;
 import java.io.IOException;
 import java.time.ZonedDateTime;
 import java.util.Optional;
@@ -24,6 +27,8 @@ record EventStream(String boundary, String name, String subject) {
     private static final int STREAM_NOT_FOUND = 10059;
     /** JetStream's error code for creating a stream whose name is taken with another configuration. */
     private static final int STREAM_NAME_IN_USE = 10058;
+    /** JetStream's error code for a message lookup that finds none. */
+    private static final int NO_MESSAGE = 10037;
 
     private static final System.Logger LOG = System.getLogger(EventStream.class.getName());
 
@@ -97,6 +102,35 @@ record EventStream(String boundary, String name, String subject) {
     /** The stream's last sequence, 0 when it is empty and has never held a message. */
     long lastSequence(JetStreamManagement jsm) throws IOException, JetStreamApiException {
         return jsm.getStreamInfo(name).getStreamState().getLastSequence();
+    }
+
+    /**
+     * The position of the event in the stream's last message, read from its position headers; empty when the stream
+     * holds no message (never published to, or every message aged out) or the last message carries no position.
+     */
+    Optional<Position> lastPosition(JetStreamManagement jsm) throws IOException, JetStreamApiException {
+        MessageInfo last;
+        try {
+            last = jsm.getLastMessage(name, subject);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == NO_MESSAGE || e.getApiErrorCode() == STREAM_NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        Headers headers = last.getHeaders();
+        if (headers == null || headers.getFirst(EventMessage.TRANSACTION_ID) == null
+                || headers.getFirst(EventMessage.GLOBAL_ID) == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Position(Long.parseLong(headers.getFirst(EventMessage.TRANSACTION_ID)),
+                    Long.parseLong(headers.getFirst(EventMessage.GLOBAL_ID))));
+        } catch (NumberFormatException e) {
+            LOG.log(System.Logger.Level.WARNING, "the last message of stream {0} has a malformed position: {1}", name,
+                    e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private boolean exists(JetStreamManagement jsm) throws IOException, JetStreamApiException {

@@ -34,9 +34,10 @@ import java.util.concurrent.TimeoutException;
  * Publishes one boundary's log to its JetStream stream, on this node, whenever this node holds the boundary's
  * publisher lease.
  *
- * <p>The loop: take the lease (or retry every {@link PublisherSettings#leaseRetry()}); then repeatedly read the
- * checkpoint, read the next batch after it from the log (ascending, a stable committed prefix), refuse a batch that
- * does not strictly advance, publish every event with its message id and pipelined acks (each message expecting its
+ * <p>The loop: take the lease (or retry every {@link PublisherSettings#leaseRetry()}) and learn the position of the
+ * last event the stream already holds; then repeatedly read the checkpoint (moving it up to that position when it
+ * lags, so that nothing the stream holds is published twice), read the next batch after it from the log
+ * (ascending, a stable committed prefix), refuse a batch that does not strictly advance, publish every event with its message id and pipelined acks (each message expecting its
  * predecessor as the stream's last, so that the stream stays in order), wait for all acks, and only then move the
  * checkpoint to the batch's last event. When the log has nothing new, wait for a commit
  * notification or the idle tick. Any failure is retried from the checkpoint after a backoff: events are never
@@ -93,6 +94,8 @@ final class PublisherLoop {
     private long lastTouch;
     /** The stream's last sequence as this holder knows it; 0 when unknown or empty (JetStream then checks nothing). */
     private long streamLastSeq;
+    /** The position of the last event the stream holds, as this holder knows it; {@link Position#NONE} when none. */
+    private Position streamLast = Position.NONE;
     /** Set after the lease was given up to balance the nodes: wait this long before trying it again. */
     private Duration holdOff = Duration.ZERO;
 
@@ -212,9 +215,21 @@ final class PublisherLoop {
         LOG.log(System.Logger.Level.INFO, "node {0} took the publisher lease of boundary {1}; resuming after {2}",
                 settings.nodeId(), boundary.name(), session.checkpoint());
         stream.createOrUpdate(nats.jetStreamManagement(), settings.stream());
-        streamLastSeq = stream.lastSequence(nats.jetStreamManagement());
-        streamChecked = true;
+        readStreamEnd();
         return true;
+    }
+
+    /**
+     * Learns what the stream already holds: its last sequence (the fence of the first message of the next batch) and
+     * the position of its last event. A previous holder may have published past the checkpoint (a crash between the
+     * acks and the checkpoint write, or a checkpoint commit lost with {@code synchronous_commit=off}); resuming after
+     * the checkpoint alone would republish those events, and JetStream drops them only inside its duplicate window.
+     */
+    private void readStreamEnd() throws IOException, JetStreamApiException {
+        JetStreamManagement jsm = nats.jetStreamManagement();
+        streamLastSeq = stream.lastSequence(jsm);
+        streamLast = stream.lastPosition(jsm).orElse(Position.NONE);
+        streamChecked = true;
     }
 
     /** Publishes the next batch; returns its size, 0 when the log has nothing after the checkpoint. */
@@ -224,22 +239,55 @@ final class PublisherLoop {
         // fence before every batch.
         Position checkpoint = session.checkpoint();
         lastTouch = System.nanoTime();
+        if (!streamChecked) {
+            // After a NATS failure the stream may be gone (memory streams do not survive a restart).
+            stream.ensureExists(nats.jetStreamManagement(), settings.stream());
+            readStreamEnd();
+        }
+        if (streamLast.isAfter(checkpoint) && logHolds(streamLast)) {
+            // The stream holds events past the checkpoint: they were acknowledged, so the checkpoint catches up
+            // instead of the stream receiving them a second time.
+            LOG.log(System.Logger.Level.INFO, "stream of boundary {0} holds events up to {1}, beyond the checkpoint {2};"
+                    + " resuming after {1}", boundary.name(), streamLast, checkpoint);
+            session.advanceCheckpoint(streamLast);
+            checkpoint = streamLast;
+        }
         List<Event> batch = log.read(new ReadRequest(boundary.name(), Query.all(), ReadStart.after(checkpoint),
                 Direction.ASC, settings.batchSize()));
         if (batch.isEmpty()) {
             return 0;
         }
         requireAdvance(checkpoint, batch);
-        if (!streamChecked) {
-            // After a NATS failure the stream may be gone (memory streams do not survive a restart).
-            stream.ensureExists(nats.jetStreamManagement(), settings.stream());
-            streamLastSeq = stream.lastSequence(nats.jetStreamManagement());
-            streamChecked = true;
+        return publishProved(batch);
+    }
+
+    /**
+     * Whether the log holds an event at {@code position}. A stream that outlived its database (a new database
+     * behind a long-lived NATS) holds positions of another log, which must not move this log's checkpoint.
+     */
+    private boolean logHolds(Position position) {
+        List<Event> at = log.read(new ReadRequest(boundary.name(), Query.all(), ReadStart.from(position), Direction.ASC,
+                1));
+        if (!at.isEmpty() && at.getFirst().position().equals(position)) {
+            return true;
         }
+        LOG.log(System.Logger.Level.WARNING, "stream of boundary {0} ends at {1}, which this log does not hold;"
+                + " publishing after the checkpoint", boundary.name(), position);
+        streamLast = Position.NONE;
+        return false;
+    }
+
+    /**
+     * Publishes {@code batch}, read after a proof of the lease, and then moves the checkpoint to its last event;
+     * returns the batch's size.
+     */
+    private int publishProved(List<Event> batch) throws SQLException, IOException, JetStreamApiException,
+            InterruptedException, TimeoutException, ExecutionException {
         long began = System.nanoTime();
         publish(batch);
         observer.published(boundary.name(), batch.size(), System.nanoTime() - began);
         Position last = batch.getLast().position();
+        streamLast = last;
         if (!session.advanceCheckpoint(last)) {
             LOG.log(System.Logger.Level.WARNING, "checkpoint of boundary {0} was already at or beyond {1}",
                     boundary.name(), last);
@@ -428,6 +476,28 @@ final class PublisherLoop {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Test hook: one cycle of the loop on the calling thread, for a loop that was never {@link #start() started}:
+     * takes the lease if this loop does not lead, then publishes the next batch.
+     *
+     * @return the number of events published, or -1 when another node holds the lease
+     */
+    int cycleForTest() throws Exception {
+        if (!leading && !takeLease()) {
+            return -1;
+        }
+        return publishNextBatch();
+    }
+
+    /**
+     * Test hook: publishes {@code batch} as a holder whose pause fell between its proof of the lease and its
+     * publish, so that only JetStream's fence stands between a stale holder and the stream.
+     */
+    int publishAfterPauseForTest(List<Event> batch) throws Exception {
+        lastTouch = System.nanoTime();
+        return publishProved(batch);
     }
 
     /** A batch that would move the checkpoint backwards or repeat a position; retried, never published. */

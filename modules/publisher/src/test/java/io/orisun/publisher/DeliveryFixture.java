@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import io.orisun.api.AppendCondition;
 import io.orisun.api.BoundarySpec;
@@ -198,6 +200,28 @@ final class DeliveryFixture implements AutoCloseable {
                 return row.getInt(1);
             }
         } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Makes the boundary's stream forget the message ids it has seen, as if its duplicate window had passed: the
+     * window is shortened to a moment, and the call returns once JetStream no longer holds an id of the stream.
+     * A holder that takes the lease afterwards sets the window back to its configured length.
+     */
+    void passDuplicateWindow(String boundary) {
+        Connection nats = connectNats();
+        String name = EventStream.of(boundary).name();
+        try {
+            JetStreamManagement jsm = nats.jetStreamManagement();
+            StreamConfiguration configuration = jsm.getStreamInfo(name).getConfiguration();
+            jsm.updateStream(StreamConfiguration.builder(configuration).duplicateWindow(Duration.ofMillis(100)).build());
+            // JetStream drops expired ids on a timer; a second is many of the shortened windows.
+            Thread.sleep(1_000);
+        } catch (IOException | JetStreamApiException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }

@@ -4,7 +4,12 @@ import static io.orisun.publisher.DeliveryFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Message;
 import io.orisun.api.BoundarySpec;
+import io.orisun.api.Event;
+import io.orisun.api.LogObserver;
+import io.orisun.api.Query;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +47,43 @@ class LeaseFencingIT {
             assertThatThrownBy(quiet::touch).as("the quiet holder's session is gone").isInstanceOf(SQLException.class);
             assertThatThrownBy(quiet::checkpoint).isInstanceOf(SQLException.class);
             assertThat(fixture.leaseHolders("fenced")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_paused_holder_that_resumes_after_losing_its_lease_publishes_nothing_even_past_the_duplicate_window()
+            throws Exception {
+        String name = "paused";
+        try (DeliveryFixture fixture = new DeliveryFixture(DeliveryFixture.boundary(name))) {
+            // Never started: the test runs its cycles, and between them the holder is as still as a paused process.
+            PublisherLoop paused = new PublisherLoop(DeliveryFixture.boundary(name), fixture.connectNats(), fixture.log,
+                    fixture.sessions(), new PublisherSettings("paused", 100, true, Duration.ofSeconds(2),
+                    Duration.ofMillis(300), Duration.ofSeconds(1), DeliveryFixture.STREAM), LogObserver.NONE,
+                    new LeaseSpread(() -> 1, Duration.ofMillis(300)));
+            fixture.appendMany(name, "e", 1, 10, n -> "{}");
+            assertThat(paused.cycleForTest()).as("events published by the first holder").isEqualTo(10);
+            fixture.appendMany(name, "f", 1, 10, n -> "{}");
+            // The batch the holder read just before its pause.
+            List<Event> readBeforePause = fixture.all(name, Query.all()).subList(10, 20);
+
+            BoundaryPublishers next = fixture.publishers("next", 100);
+            await("the next node takes the expired lease", WAIT, () -> next.leads(name));
+            await("the next node publishes", WAIT, () -> fixture.checkpoint(name).globalId() == 19);
+            fixture.passDuplicateWindow(name);
+            List<Message> before = fixture.streamMessages(name);
+
+            assertThatThrownBy(paused::cycleForTest).as("a cycle proves the lease first, and the session is gone")
+                    .isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> paused.publishAfterPauseForTest(readBeforePause))
+                    .as("a pause between the proof and the publish meets JetStream's fence")
+                    .hasRootCauseInstanceOf(JetStreamApiException.class);
+
+            List<Message> after = fixture.streamMessages(name);
+            assertThat(after).hasSameSizeAs(before);
+            assertThat(fixture.streamGlobalIds(name)).isEqualTo(LongStream.rangeClosed(0, 19).boxed().toList());
+            assertThat(after.subList(10, 20)).allSatisfy(message ->
+                    assertThat(message.getHeaders().getFirst(PublisherLoop.PUBLISHER_HEADER)).isEqualTo("next"));
+            assertThat(fixture.checkpoint(name).globalId()).isEqualTo(19);
         }
     }
 

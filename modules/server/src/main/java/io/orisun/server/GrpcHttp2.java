@@ -30,6 +30,8 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Helidon's HTTP/2 connections for gRPC, with the same HTTP/2 and gRPC settings, and these corrections. It takes
@@ -37,6 +39,8 @@ import java.util.concurrent.ExecutorService;
  * <ul>
  *   <li>Each connection reads the client's bytes through a {@link RepeatedResetFilter}, so that a client cancelling
  *       busy streams does not lose its connection.</li>
+ *   <li>Each gRPC stream writes its DATA frames through a {@link ConnectionWindowWriter}, so that concurrent streams
+ *       never overdraw the connection's send window (which makes Helidon end the connection).</li>
  *   <li>Each connection writes through a {@link CoalescingWriter}, so that a catch-up stream sends many events per
  *       socket write.</li>
  *   <li>Responses are compressed only when the request is, as in Orisun (grpc-go). Helidon compresses every response
@@ -75,13 +79,18 @@ final class GrpcHttp2 implements ServerConnectionSelector {
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
         EndedStreams ended = new EndedStreams();
+        CoalescingWriter writer = new CoalescingWriter(ctx.dataWriter(), ended);
         return helidon.connection(new Filtered(ctx,
-                DataReader.create(new RepeatedResetFilter(ctx.dataReader(), ended)),
-                new CoalescingWriter(ctx.dataWriter(), ended)));
+                DataReader.create(new RepeatedResetFilter(ctx.dataReader(), ended, length -> writer.writeNow(
+                        BufferData.create(RepeatedResetFilter.connectionWindowUpdate(length))))),
+                writer, new ReentrantLock()));
     }
 
-    /** The connection's context, with the filtered reader and the coalescing writer in place of the socket's. */
-    private record Filtered(ConnectionContext socket, DataReader dataReader, DataWriter dataWriter)
+    /**
+     * The connection's context, with the filtered reader and the coalescing writer in place of the socket's, and the
+     * lock that its streams' {@link ConnectionWindowWriter}s share.
+     */
+    private record Filtered(ConnectionContext socket, DataReader dataReader, DataWriter dataWriter, Lock window)
             implements ConnectionContext {
 
         @Override
@@ -174,7 +183,11 @@ final class GrpcHttp2 implements ServerConnectionSelector {
                     passed.authority(headers.authority());
                 }
             }
-            SubProtocolResult result = grpc.subProtocol(ctx, prologue, passed, streamWriter, streamId, serverSettings,
+            // Helidon passes each stream the context of its connection, which is the one this selector made.
+            Http2StreamWriter writer = ctx instanceof Filtered connection
+                    ? new ConnectionWindowWriter(streamWriter, connection.window())
+                    : streamWriter;
+            SubProtocolResult result = grpc.subProtocol(ctx, prologue, passed, writer, streamId, serverSettings,
                     clientSettings, streamFlowControl, currentStreamState, router);
             return result.supported()
                     ? new SubProtocolResult(true, malformed.guard(result.subProtocol(), encoding))

@@ -221,7 +221,7 @@ public final class OrisunServer implements AutoCloseable {
         MalformedRequests malformed = new MalformedRequests(metrics.registry(), config.grpc().maxReceiveMessageBytes());
         GrpcRouting.Builder routing = GrpcRouting.builder()
                 .intercept(new RpcObservation(metrics.registry(), tracing.tracer()), malformed,
-                        new MessageSizeLimit(config.grpc().maxReceiveMessageBytes()), auth)
+                        new MessageSizeLimit(config.grpc().maxReceiveMessageBytes()), auth, new ReflectionServiceList())
                 .service(EventStoreProto.getDescriptor(), MalformedRequests.answeringParseFailures(
                         new EventStoreService(advisedLog, config.limits(), indexes, subscriptions, nodeId,
                                 capabilities)))

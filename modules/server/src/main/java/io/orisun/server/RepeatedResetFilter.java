@@ -2,6 +2,7 @@ package io.orisun.server;
 
 import io.helidon.common.buffers.DataReader;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +16,13 @@ import java.util.function.Supplier;
  * {@code GOAWAY(PROTOCOL_ERROR)}, and fails every other call on it; until it forgets the stream, it counts each
  * repeat as a rapid reset. A repeated reset says nothing new: the first one already closed the stream.
  *
+ * <p>It also leaves out a DATA frame of a stream the client has reset. grpc-java (netty) can send a call's request
+ * message after its RST_STREAM when the call is cancelled while the message waits to be written; Helidon has forgotten
+ * the reset stream and ends the connection with {@code GOAWAY(PROTOCOL_ERROR, "Stream N was never created and has
+ * lower ID than last")}. RFC 9113 (6.9) still counts such a frame against the connection's flow-control window, so
+ * the filter gives its length back to the client at once with a connection-level WINDOW_UPDATE (through
+ * {@code credit}): otherwise every dropped frame would shrink the window the client may send in for good.
+ *
  * <p>The filter parses only the frame layout (the 24-byte client preface, then 9-byte headers and their payloads),
  * and remembers the last {@value RecentStreamIds#REMEMBERED} stream ids the client reset. It runs on the
  * connection's reading thread only.
@@ -23,10 +31,13 @@ final class RepeatedResetFilter implements Supplier<byte[]> {
 
     private static final int PREFACE_LENGTH = 24;
     private static final int HEADER_LENGTH = 9;
+    private static final int DATA = 0x0;
     private static final int RST_STREAM = 0x3;
+    private static final int WINDOW_UPDATE = 0x8;
 
     private final DataReader source;
     private final EndedStreams ended;
+    private final IntConsumer credit;
     private final RecentStreamIds reset = new RecentStreamIds();
     private final byte[] header = new byte[HEADER_LENGTH];
     private byte[] scratch = new byte[0];
@@ -37,13 +48,23 @@ final class RepeatedResetFilter implements Supplier<byte[]> {
     private long dropped;
 
     RepeatedResetFilter(DataReader source) {
-        this(source, new EndedStreams());
+        this(source, new EndedStreams(), length -> { });
     }
 
-    /** Also drops every reset of a stream that {@code ended} says the server has ended. */
-    RepeatedResetFilter(DataReader source, EndedStreams ended) {
+    /**
+     * Also drops every reset of a stream that {@code ended} says the server has ended, and hands {@code credit} the
+     * length of each DATA frame it leaves out, to be given back to the client ({@link #connectionWindowUpdate}).
+     */
+    RepeatedResetFilter(DataReader source, EndedStreams ended, IntConsumer credit) {
         this.source = source;
         this.ended = ended;
+        this.credit = credit;
+    }
+
+    /** A WINDOW_UPDATE frame of the connection (stream 0) giving the client {@code increment} more bytes to send. */
+    static byte[] connectionWindowUpdate(int increment) {
+        return new byte[] {0, 0, 4, WINDOW_UPDATE, 0, 0, 0, 0, 0, (byte) (increment >>> 24 & 0x7F),
+                (byte) (increment >>> 16), (byte) (increment >>> 8), (byte) increment};
     }
 
     /** The next bytes for the HTTP/2 connection, or {@code null} at the end of the input. */
@@ -61,7 +82,7 @@ final class RepeatedResetFilter implements Supplier<byte[]> {
         }
     }
 
-    /** How many repeated resets were left out so far. */
+    /** How many repeated resets and late DATA frames were left out so far. */
     long dropped() {
         return dropped;
     }
@@ -118,10 +139,17 @@ final class RepeatedResetFilter implements Supplier<byte[]> {
             }
             headerFilled = 0;
             payloadLeft = ((header[0] & 0xFFL) << 16) | ((header[1] & 0xFFL) << 8) | (header[2] & 0xFFL);
-            dropping = (header[3] & 0xFF) == RST_STREAM && payloadLeft == 4
-                    && (!reset.add(streamId()) || ended.ended(streamId()));
+            int type = header[3] & 0xFF;
+            dropping = switch (type) {
+                case RST_STREAM -> payloadLeft == 4 && (!reset.add(streamId()) || ended.ended(streamId()));
+                case DATA -> streamId() != 0 && reset.contains(streamId());
+                default -> false;
+            };
             if (dropping) {
                 dropped++;
+                if (type == DATA && payloadLeft > 0) {
+                    credit.accept((int) payloadLeft);
+                }
                 changed = true;
             } else {
                 System.arraycopy(header, 0, out, written, HEADER_LENGTH);

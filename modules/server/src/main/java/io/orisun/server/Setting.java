@@ -120,7 +120,8 @@ public enum Setting {
     LOG_FORMAT("text", "log format: text or json"),
 
     OTEL_ENABLED("false", "export OpenTelemetry traces (off by default, so nothing is sent without a collector)"),
-    OTEL_ENDPOINT("localhost:4318", "OTLP/HTTP endpoint of the collector (host:port or URL; /v1/traces is added to a bare host)"),
+    OTEL_ENDPOINT("localhost:4318", "collector endpoint: OTLP/gRPC for grpc:// or grpcs:// or port 4317 (Orisun's form),"
+            + " otherwise OTLP/HTTP (host:port or URL; /v1/traces is added to a bare host)"),
     OTEL_SERVICE_NAME("orisun", "service name attached to exported traces"),
 
     PPROF_ENABLED("false", "serve the profiling endpoints (JFR recordings and thread dumps, ADMIN users only)"),

@@ -4,19 +4,24 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.sdk.common.export.GrpcSenderProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The node's tracer. With tracing off (the default) it is OpenTelemetry's no-op tracer: spans cost a few
  * allocations and nothing is exported, so a node without a collector logs nothing about tracing. With it on,
- * spans are batched and exported over OTLP/HTTP to {@link OtelConfig#endpoint()}.
+ * spans are batched and exported over OTLP/gRPC or OTLP/HTTP to {@link OtelConfig#endpoint()} (see
+ * {@link OtelConfig#grpc()}).
  */
 final class Tracing implements AutoCloseable {
 
@@ -36,10 +41,33 @@ final class Tracing implements AutoCloseable {
         if (!config.enabled()) {
             return new Tracing(OpenTelemetry.noop().getTracer(INSTRUMENTATION), Optional.empty());
         }
+        return exporting(config.serviceName(), BatchSpanProcessor.builder(exporter(config)).build());
+    }
+
+    /** The span exporter of an enabled {@code config}: OTLP/gRPC or OTLP/HTTP, as {@link OtelConfig#grpc()} says. */
+    static SpanExporter exporter(OtelConfig config) {
+        if (config.grpc()) {
+            String endpoint = grpcEndpoint(config.endpoint());
+            LOG.log(System.Logger.Level.INFO, "tracing: exporting spans over OTLP/gRPC to {0}", endpoint);
+            return OtlpGrpcSpanExporter.builder().setEndpoint(endpoint).setComponentLoader(new GrpcSenderLoader())
+                    .build();
+        }
         String endpoint = endpointUrl(config.endpoint());
         LOG.log(System.Logger.Level.INFO, "tracing: exporting spans over OTLP/HTTP to {0}", endpoint);
-        SpanExporter exporter = OtlpHttpSpanExporter.builder().setEndpoint(endpoint).build();
-        return exporting(config.serviceName(), BatchSpanProcessor.builder(exporter).build());
+        return OtlpHttpSpanExporter.builder().setEndpoint(endpoint).build();
+    }
+
+    /**
+     * The URL the OTLP/gRPC exporter takes for a configured gRPC endpoint: {@code grpc://} becomes {@code http://}
+     * (plaintext), {@code grpcs://} becomes {@code https://}, a bare {@code host:port} gets {@code http://}; any path
+     * is dropped, since OTLP/gRPC has none.
+     */
+    static String grpcEndpoint(String endpoint) {
+        String lower = endpoint.toLowerCase(java.util.Locale.ROOT);
+        String scheme = lower.startsWith("grpcs://") || lower.startsWith("https://") ? "https://" : "http://";
+        String authority = endpoint.contains("://") ? endpoint.substring(endpoint.indexOf("://") + 3) : endpoint;
+        int slash = authority.indexOf('/');
+        return scheme + (slash < 0 ? authority : authority.substring(0, slash));
     }
 
     /** A tracer that hands every ended span to {@code exporter} at once, such as an in-memory one. */
@@ -62,6 +90,20 @@ final class Tracing implements AutoCloseable {
         String url = endpoint.contains("://") ? endpoint : "http://" + endpoint;
         int hostStart = url.indexOf("://") + 3;
         return url.indexOf('/', hostStart) < 0 ? url + "/v1/traces" : url;
+    }
+
+    /** Gives the OTLP/gRPC exporter {@link OtlpGrpcSender} as its transport, and everything else as usual. */
+    private static final class GrpcSenderLoader implements ComponentLoader {
+
+        private final ComponentLoader usual = ComponentLoader.forClassLoader(Tracing.class.getClassLoader());
+
+        @Override
+        public <T> Iterable<T> load(Class<T> type) {
+            if (type == GrpcSenderProvider.class) {
+                return List.of(type.cast(new OtlpGrpcSender.Provider()));
+            }
+            return usual.load(type);
+        }
     }
 
     Tracer tracer() {

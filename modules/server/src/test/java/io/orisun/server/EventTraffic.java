@@ -10,6 +10,7 @@ import io.orisun.proto.Position;
 import io.orisun.proto.Query;
 import io.orisun.proto.SaveEventsRequest;
 import io.orisun.proto.Tag;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -83,6 +84,31 @@ final class EventTraffic {
                         .setMetadata("{}"));
             }
             node.eventStore().saveEvents(request.build());
+        }
+    }
+
+    /**
+     * Saves one probe event at a time ({@code data} gets a running number) until {@code subscriber} has received its
+     * first event: the signal that its subscription is live, since the client cannot otherwise see when the server
+     * has registered it. The probes must match the subscriber's query.
+     */
+    void awaitLive(String boundary, StreamCollector<?, Event> subscriber, IntFunction<String> data, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int probe = 0; subscriber.count() == 0; probe++) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the subscription did not go live within " + timeout);
+            }
+            int n = probe;
+            save(boundary, "Probe", 1, 1, i -> data.apply(n));
+            long waitUntil = System.nanoTime() + Duration.ofMillis(200).toNanos();
+            while (subscriber.count() == 0 && System.nanoTime() < waitUntil) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
+            }
         }
     }
 

@@ -63,13 +63,36 @@ class RepeatedResetFilterTest {
         byte[] cancelEndedData = frame(0x3, 11, new byte[] {0, 0, 0, 0});
         byte[] input = concat(PREFACE, cancelEnded, cancelLive, cancelEndedData);
         for (int chunk : new int[] {1, 7, input.length}) {
-            RepeatedResetFilter filter = new RepeatedResetFilter(reader(input, chunk), ended);
+            RepeatedResetFilter filter = new RepeatedResetFilter(reader(input, chunk), ended, length -> { });
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (byte[] bytes = filter.get(); bytes != null; bytes = filter.get()) {
                 out.writeBytes(bytes);
             }
             assertThat(out.toByteArray()).as("reads of %d bytes", chunk).isEqualTo(concat(PREFACE, cancelLive));
         }
+    }
+
+    @Test
+    void drops_a_data_frame_of_a_stream_the_client_has_reset_and_gives_its_length_back_to_the_client() {
+        // As grpc-java sends a call cancelled while its request waited to be written: HEADERS, RST_STREAM, then the
+        // request's DATA (END_STREAM); and another stream's DATA, which must pass.
+        byte[] headers = frameWithFlags(0x1, 0x4, 7, new byte[27]);
+        byte[] cancel = frame(0x3, 7, new byte[] {0, 0, 0, 8});
+        byte[] lateData = frameWithFlags(0x0, 0x1, 7, new byte[89]);
+        byte[] otherData = frameWithFlags(0x0, 0x1, 9, new byte[40]);
+        byte[] input = concat(PREFACE, headers, cancel, lateData, otherData);
+        for (int chunk : new int[] {1, 7, 50, input.length}) {
+            java.util.List<Integer> credited = new java.util.ArrayList<>();
+            RepeatedResetFilter filter = new RepeatedResetFilter(reader(input, chunk), new EndedStreams(), credited::add);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (byte[] bytes = filter.get(); bytes != null; bytes = filter.get()) {
+                out.writeBytes(bytes);
+            }
+            assertThat(out.toByteArray()).as("reads of %d bytes", chunk)
+                    .isEqualTo(concat(PREFACE, headers, cancel, otherData));
+            assertThat(credited).as("reads of %d bytes", chunk).containsExactly(89);
+        }
+        assertThat(RepeatedResetFilter.connectionWindowUpdate(89)).isEqualTo(frame(0x8, 0, new byte[] {0, 0, 0, 89}));
     }
 
     private static byte[] frameWithFlags(int type, int flags, int streamId, byte[] payload) {

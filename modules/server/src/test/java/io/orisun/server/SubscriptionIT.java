@@ -99,12 +99,15 @@ class SubscriptionIT {
         Query query = query(criterion("test", "live"));
         traffic.save(B, "Live", 2, 3, n -> tagged("live", n));
         var subscriber = traffic.subscribeLive(B, "live", query);
-        // The client cannot observe when the server has started the subscription; it has long before this.
-        Thread.sleep(1000);
+        traffic.awaitLive(B, subscriber, n -> tagged("live", 100 + n), WAIT);
         traffic.save(B, "Live", 1, 2, n -> tagged("live", 10 + n));
-        subscriber.awaitCount(2, WAIT);
         List<Event> all = traffic.all(B, query);
-        assertThat(subscriber.messages()).isEqualTo(all.subList(6, 8));
+        // From its first event on, a live subscription has everything, and nothing from before it started.
+        int first = all.indexOf(subscriber.messages().getFirst());
+        assertThat(first).as("the first event delivered comes after the six saved before").isGreaterThanOrEqualTo(6);
+        subscriber.awaitCount(all.size() - first, WAIT);
+        assertThat(subscriber.messages()).isEqualTo(all.subList(first, all.size()));
+        assertThat(subscriber.messages().getLast()).isEqualTo(all.getLast());
         subscriber.cancel();
     }
 
@@ -226,17 +229,24 @@ class SubscriptionIT {
             node.eventStore().publishToPubSub(PublishToPubSubRequest.newBuilder().setSubject("alerts.disk")
                     .setData("message " + i).setMetadata("{\"i\": " + i + "}").build());
         }
-        StreamCollector.await("every subscriber has the last message", WAIT,
-                () -> Stream.of(plain, wildcard).allMatch(c -> data(c).contains("message 19"))
-                        && data(groupA).size() + data(groupB).size() >= 20);
-        Thread.sleep(300);
+        // A closing message after the twenty, until every subscriber has one: core NATS keeps one publisher's order
+        // on each subscription, so a subscriber with the closing message has had everything meant for it.
+        StreamCollector.await("every subscriber has a closing message", WAIT, () -> {
+            if (Stream.of(plain, wildcard, groupA, groupB).anyMatch(c -> !c.messages().stream()
+                    .map(PubSubMessage::getData).toList().contains("closing"))) {
+                node.eventStore().publishToPubSub(PublishToPubSubRequest.newBuilder().setSubject("alerts.disk")
+                        .setData("closing").build());
+                return false;
+            }
+            return true;
+        });
         List<String> expected = IntStream.range(0, 20).mapToObj(i -> "message " + i).toList();
         assertThat(data(plain)).isEqualTo(expected);
         assertThat(data(wildcard)).isEqualTo(expected);
         List<String> group = new ArrayList<>(data(groupA));
         group.addAll(data(groupB));
         assertThat(group).as("each message once to the group").containsExactlyInAnyOrderElementsOf(expected);
-        PubSubMessage last = plain.messages().getLast();
+        PubSubMessage last = plain.messages().stream().filter(m -> !m.getData().equals("closing")).toList().getLast();
         assertThat(last.getSubject()).isEqualTo("alerts.disk");
         assertThat(last.getData()).isEqualTo("message 19");
         assertThat(last.getMetadata()).isEqualTo("{\"i\": 19}");
@@ -275,17 +285,24 @@ class SubscriptionIT {
         });
         traffic.save(B, "Isolated", 1, 1, n -> tagged("isolation", n));
         events.awaitCount(1, WAIT);
-        Thread.sleep(500);
+        // Closing marks on both sides: a pub/sub message after the event, and an event after the pub/sub messages.
+        // Each stream is in order, so once its mark arrives nothing sent before it can still come.
+        node.eventStore().publishToPubSub(PublishToPubSubRequest.newBuilder()
+                .setSubject("ORISUN_EVENTS___orisun_test_1.events.log").setData("closing").build());
+        traffic.save(B, "Closing", 1, 1, n -> tagged("isolation", n));
+        StreamCollector.await("both closing marks arrive", WAIT, () -> bad.messages().stream()
+                .anyMatch(m -> m.getData().equals("closing")) && events.count() >= 2);
         assertThat(bad.messages()).as("pub/sub messages, never events").extracting(PubSubMessage::getData)
-                .isNotEmpty().allMatch("{\"test\": \"isolation\"}"::equals);
-        assertThat(events.messages()).extracting(Event::getEventType).containsExactly("Isolated");
+                .isNotEmpty().allMatch(data -> data.equals("{\"test\": \"isolation\"}") || data.equals("closing"));
+        assertThat(events.messages()).extracting(Event::getEventType).containsExactly("Isolated", "Closing");
         bad.cancel();
         events.cancel();
     }
 
-    /** The data of the messages other than the probes. */
+    /** The data of the messages other than the probes and the closing messages. */
     private static List<String> data(StreamCollector<SubscribeToPubSubRequest, PubSubMessage> collector) {
-        return collector.messages().stream().map(PubSubMessage::getData).filter(d -> !d.equals("probe")).toList();
+        return collector.messages().stream().map(PubSubMessage::getData)
+                .filter(d -> !d.equals("probe") && !d.equals("closing")).toList();
     }
 
     private static SubscribeToPubSubRequest pubSubRequest(String subject, String consumer) {
