@@ -12,6 +12,18 @@
 #   ORISUN_LIMIT_CRITERIA    criteria allowed in one query (1024 here, the server's default, unless given); any other
 #                            ORISUN_* variable set here also reaches the server, e.g. ORISUN_LIMIT_WRITE_BUDGET
 set -euo pipefail
+# Paths given in the options (--out) are taken from where the script was started, not from benchmarks/.
+caller=$PWD
+args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--out" ] && [ $# -gt 1 ]; then
+    case "$2" in /*) args+=("$1" "$2") ;; *) args+=("$1" "$caller/$2") ;; esac
+    shift 2
+  else
+    args+=("$1")
+    shift
+  fi
+done
 cd "$(dirname "$0")"
 . ../scripts/jdk.sh
 . ../scripts/nats.sh
@@ -36,5 +48,5 @@ bench_start_server "$base"
 echo "criteria: server log in $BENCH_DATA/server.log (removed at exit)" >&2
 status=0
 "$JAVA_HOME/bin/java" -jar "$jar" criteria \
-  --target "localhost:$base" --user admin --password changeit "$@" || status=$?
+  --target "localhost:$base" --user admin --password changeit ${args[@]+"${args[@]}"} || status=$?
 exit "$status"

@@ -59,7 +59,7 @@ class LeaseFencingIT {
             PublisherLoop paused = new PublisherLoop(DeliveryFixture.boundary(name), fixture.connectNats(), fixture.log,
                     fixture.sessions(), new PublisherSettings("paused", 100, true, Duration.ofSeconds(2),
                     Duration.ofMillis(300), Duration.ofSeconds(1), DeliveryFixture.STREAM), LogObserver.NONE,
-                    new LeaseSpread(() -> 1, Duration.ofMillis(300)));
+                    new LeaseSpread(() -> 1, Duration.ofMillis(300)), DeliveryFixture.MAC);
             fixture.appendMany(name, "e", 1, 10, n -> "{}");
             assertThat(paused.cycleForTest()).as("events published by the first holder").isEqualTo(10);
             fixture.appendMany(name, "f", 1, 10, n -> "{}");
