@@ -30,6 +30,7 @@ final class CoalescingWriter implements DataWriter {
 
     private final DataWriter socket;
     private final EndedStreams ended;
+    private final long lingerMillis;
     private final ReentrantLock lock = new ReentrantLock();
     private final byte[] held = new byte[LIMIT];
     private int heldBytes;
@@ -41,8 +42,18 @@ final class CoalescingWriter implements DataWriter {
 
     /** Also tells {@code ended} which streams the frames written end. */
     CoalescingWriter(DataWriter socket, EndedStreams ended) {
+        this(socket, ended, LINGER_MILLIS);
+    }
+
+    /**
+     * As {@link #CoalescingWriter(DataWriter, EndedStreams)}, with held bytes sent by themselves after
+     * {@code lingerMillis} instead of {@value #LINGER_MILLIS} ms: a test that checks what is held until a flush sets
+     * it far beyond its own run time, so that a slow moment of the machine cannot send them early.
+     */
+    CoalescingWriter(DataWriter socket, EndedStreams ended, long lingerMillis) {
         this.socket = socket;
         this.ended = ended;
+        this.lingerMillis = lingerMillis;
     }
 
     /** Runs {@code body} with this thread's frames held back as described above, and sends what is left at the end. */
@@ -116,7 +127,7 @@ final class CoalescingWriter implements DataWriter {
             batch.writer = this;
             if (!lingering) {
                 lingering = true;
-                LINGER.schedule(() -> Thread.startVirtualThread(this::flushLingering), LINGER_MILLIS,
+                LINGER.schedule(() -> Thread.startVirtualThread(this::flushLingering), lingerMillis,
                         TimeUnit.MILLISECONDS);
             }
         } finally {

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 /** What reaches the socket, and when, through a {@link CoalescingWriter}, against a socket that records its writes. */
 class CoalescingWriterTest {
 
+    /** A linger no test outlasts: the tests of what is held see only the sends they cause themselves. */
+    private static final long HOLD_MILLIS = Duration.ofHours(1).toMillis();
+
     @Test
     void writes_at_once_outside_a_batch() {
         Socket socket = new Socket();
@@ -28,7 +31,7 @@ class CoalescingWriterTest {
     @Test
     void holds_a_batch_until_it_flushes_and_keeps_the_bytes_in_order() {
         Socket socket = new Socket();
-        CoalescingWriter writer = new CoalescingWriter(socket);
+        CoalescingWriter writer = new CoalescingWriter(socket, new EndedStreams(), HOLD_MILLIS);
 
         CoalescingWriter.batched(() -> {
             for (int i = 0; i < 5; i++) {
@@ -47,7 +50,7 @@ class CoalescingWriterTest {
     @Test
     void another_threads_write_sends_the_held_bytes_first() throws Exception {
         Socket socket = new Socket();
-        CoalescingWriter writer = new CoalescingWriter(socket);
+        CoalescingWriter writer = new CoalescingWriter(socket, new EndedStreams(), HOLD_MILLIS);
 
         CoalescingWriter.batched(() -> {
             writer.writeNow(bytes(100, 0));
@@ -66,7 +69,7 @@ class CoalescingWriterTest {
     @Test
     void a_full_buffer_goes_out_without_waiting_for_the_flush() {
         Socket socket = new Socket();
-        CoalescingWriter writer = new CoalescingWriter(socket);
+        CoalescingWriter writer = new CoalescingWriter(socket, new EndedStreams(), HOLD_MILLIS);
         int frame = 1000;
         int frames = CoalescingWriter.LIMIT / frame + 1;
 
