@@ -45,7 +45,11 @@ final class Tally {
             count = errorKinds.putIfAbsent(kind, fresh);
             if (count == null) {
                 count = fresh;
-                System.err.println("\nfirst " + kind + " error: " + failure.getMessage());
+                StringBuilder causes = new StringBuilder();
+                for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+                    causes.append("\n  caused by: ").append(cause);
+                }
+                System.err.println("\nfirst " + kind + " error: " + failure.getMessage() + causes);
             }
         }
         count.increment();

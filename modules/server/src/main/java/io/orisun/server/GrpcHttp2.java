@@ -52,7 +52,33 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class GrpcHttp2 implements ServerConnectionSelector {
 
+    /** The receive window of each stream and of the connection, Helidon's default: 1 MiB. */
+    static final int RECEIVE_WINDOW = 1 << 20;
+
     private final Http2ConnectionSelector helidon;
+
+    /**
+     * Helidon's HTTP/2 settings for the gRPC listener.
+     * <ul>
+     *   <li>Helidon counts every client RST_STREAM of a gRPC stream as a "rapid reset" (its check looks at the HTTP
+     *       response state, which gRPC streams never move) and ends the connection after 50 in 10 s. A client that
+     *       stops its subscriptions together cancels as many streams as it may open, so that is the limit.</li>
+     *   <li>The largest frame a client may send is a quarter of the receive window and one byte. Helidon hands the
+     *       window back to the client in one of two ways, chosen by that ratio: in halves (when four frames fit in
+     *       the window), through a running total that every stream's thread adds to without a lock, or frame by
+     *       frame, with no shared total. With hundreds of streams reading at once the running total sends some
+     *       bytes back twice, the client's connection window passes 2^31-1, and grpc-java ends the connection
+     *       ("Window size overflow for stream: 0"). Frame by frame costs one small WINDOW_UPDATE per frame read.</li>
+     * </ul>
+     */
+    static Http2Config settings(int maxConcurrentStreams) {
+        return Http2Config.builder()
+                .maxConcurrentStreams(maxConcurrentStreams)
+                .maxRapidResets(maxConcurrentStreams)
+                .initialWindowSize(RECEIVE_WINDOW)
+                .maxFrameSize(RECEIVE_WINDOW / 4 + 1)
+                .build();
+    }
 
     GrpcHttp2(Http2Config http2, GrpcConfig grpc, MalformedRequests malformed) {
         this.helidon = Http2ConnectionSelector.builder()

@@ -211,13 +211,7 @@ public final class OrisunServer implements AutoCloseable {
         var grpcProtocol = io.helidon.webserver.grpc.GrpcConfig.builder()
                 .maxReadBufferSize(MessageSizeLimit.transportLimit(config.grpc().maxReceiveMessageBytes()))
                 .build();
-        // Helidon counts every client RST_STREAM of a gRPC stream as a "rapid reset" (its check looks at the HTTP
-        // response state, which gRPC streams never move) and ends the connection after 50 in 10 s. A client that
-        // stops its subscriptions together cancels as many streams as it may open, so that is the limit here.
-        Http2Config http2 = Http2Config.builder()
-                .maxConcurrentStreams(config.grpc().maxConcurrentStreams())
-                .maxRapidResets(config.grpc().maxConcurrentStreams())
-                .build();
+        Http2Config http2 = GrpcHttp2.settings(config.grpc().maxConcurrentStreams());
         MalformedRequests malformed = new MalformedRequests(metrics.registry(), config.grpc().maxReceiveMessageBytes());
         GrpcRouting.Builder routing = GrpcRouting.builder()
                 .intercept(new RpcObservation(metrics.registry(), tracing.tracer()), malformed,
