@@ -10,10 +10,6 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.webserver.WebServer;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,21 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Spans reach a collector over OTLP/gRPC or OTLP/HTTP, chosen from the endpoint as Orisun's configurations use it. */
 class TraceExportTest {
 
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = RawBytes.MARSHALLER;
 
     @Test
     void a_grpc_endpoint_or_port_4317_means_otlp_over_grpc_and_anything_else_otlp_over_http() {
