@@ -6,11 +6,11 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /** The version, commit and build time baked into the server at build time. */
-record BuildInfo(String version, String gitCommit, String buildTime) {
+public record BuildInfo(String version, String gitCommit, String buildTime) {
 
     private static final BuildInfo CURRENT = load();
 
-    static BuildInfo current() {
+    public static BuildInfo current() {
         return CURRENT;
     }
 

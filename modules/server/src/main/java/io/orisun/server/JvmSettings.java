@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param classSharing     whether the JVM runs with class data sharing, which an AOT cache that loaded implies
  * @param javaVersion      the runtime's version
  */
-record JvmSettings(long maxHeapBytes, long memoryBytes, String garbageCollector, int processors,
+public record JvmSettings(long maxHeapBytes, long memoryBytes, String garbageCollector, int processors,
                    Optional<String> aotCache, boolean classSharing, String javaVersion) {
 
     /** The settings of this JVM. */

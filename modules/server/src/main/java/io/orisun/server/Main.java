@@ -1,5 +1,10 @@
 package io.orisun.server;
 
+import io.orisun.server.config.ConfigException;
+import io.orisun.server.config.ConfigurationTable;
+import io.orisun.server.config.OrisunConfig;
+import io.orisun.server.observe.LogSetup;
+
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 

@@ -1,5 +1,10 @@
 package io.orisun.server;
 
+import io.orisun.server.config.NatsAccess;
+import io.orisun.server.config.NodeSecrets;
+import io.orisun.server.config.OrisunConfig;
+import io.orisun.server.transport.TransportSecurity;
+
 import io.nats.client.AuthenticationException;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -23,7 +28,7 @@ import javax.net.ssl.TrustManagerFactory;
  * {@code .creds} file, over TLS when a CA is configured. A refused credential or a failed TLS handshake stops
  * start-up with a message that names the setting to check.
  */
-final class NatsClient {
+public final class NatsClient {
 
     private NatsClient() {
     }

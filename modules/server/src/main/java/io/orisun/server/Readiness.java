@@ -12,7 +12,7 @@ import javax.sql.DataSource;
  * background once a second, so health probes never wait on a dependency; the gRPC health service and the HTTP
  * endpoints report the same state.
  */
-final class Readiness implements AutoCloseable {
+public final class Readiness implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Readiness.class.getName());
     private static final Duration INTERVAL = Duration.ofSeconds(1);

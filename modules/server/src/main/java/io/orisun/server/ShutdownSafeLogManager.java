@@ -1,5 +1,7 @@
 package io.orisun.server;
 
+import io.orisun.server.observe.LogSetup;
+
 import java.util.logging.LogManager;
 
 /**
@@ -16,7 +18,7 @@ public final class ShutdownSafeLogManager extends LogManager {
     public ShutdownSafeLogManager() {
     }
 
-    static void configured() {
+    public static void configured() {
         configured = true;
     }
 

@@ -1,5 +1,7 @@
 package io.orisun.server;
 
+import io.orisun.server.transport.RepeatedResetFilter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.CallOptions;

@@ -1,5 +1,8 @@
 package io.orisun.server;
 
+import io.orisun.server.config.NodeSecrets;
+import io.orisun.server.config.OrisunConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,5 +1,7 @@
 package io.orisun.server;
 
+import io.orisun.server.config.NodeSecrets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nats.client.Connection;

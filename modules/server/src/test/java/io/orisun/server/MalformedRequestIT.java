@@ -1,5 +1,7 @@
 package io.orisun.server;
 
+import io.orisun.server.transport.RawBytes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.CallOptions;

@@ -1,5 +1,10 @@
 package io.orisun.server;
 
+import io.orisun.server.config.NatsConfig;
+import io.orisun.server.config.NodeSecrets;
+import io.orisun.server.config.OrisunConfig;
+import io.orisun.server.embedded.EmbeddedNats;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

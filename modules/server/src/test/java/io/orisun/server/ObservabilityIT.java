@@ -1,5 +1,7 @@
 package io.orisun.server;
 
+import io.orisun.server.observe.Tracing;
+
 import static io.orisun.server.ClientAuth.eventually;
 import static io.orisun.server.EventTraffic.criterion;
 import static io.orisun.server.EventTraffic.position;

@@ -1,5 +1,10 @@
 package io.orisun.server;
 
+import io.orisun.server.observe.ObservedEventLog;
+import io.orisun.server.observe.Tracing;
+import io.orisun.server.web.Dashboard;
+import io.orisun.server.web.Profiling;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

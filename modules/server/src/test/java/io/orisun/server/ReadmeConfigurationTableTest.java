@@ -1,5 +1,8 @@
 package io.orisun.server;
 
+import io.orisun.server.config.ConfigurationTable;
+import io.orisun.server.config.Setting;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package io.orisun.server;
 
+import io.orisun.server.config.OrisunConfig;
+import io.orisun.server.observe.Tracing;
+
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;

@@ -1,5 +1,7 @@
 package io.orisun.server;
 
+import io.orisun.server.config.OrisunConfig;
+
 import static io.orisun.server.ClientAuth.code;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,9 @@
 package io.orisun.server;
 
+import io.orisun.server.config.OtelConfig;
+import io.orisun.server.observe.Tracing;
+import io.orisun.server.transport.RawBytes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Grpc;

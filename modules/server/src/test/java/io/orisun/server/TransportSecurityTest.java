@@ -1,5 +1,9 @@
 package io.orisun.server;
 
+import io.orisun.server.transport.TransportSecurity;
+
+import io.orisun.server.config.TlsConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
