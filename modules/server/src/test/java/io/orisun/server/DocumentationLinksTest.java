@@ -60,24 +60,23 @@ class DocumentationLinksTest {
         }
     }
 
-    /** The links of a page's prose: fenced code blocks and inline code are not links. */
+    /** The links of a page's prose, also those whose text spans lines: fenced code blocks and inline code are not links. */
     static List<Link> links(String page, String text) {
-        List<Link> links = new ArrayList<>();
+        StringBuilder prose = new StringBuilder();
         boolean fenced = false;
-        int number = 0;
         for (String line : text.split("\n", -1)) {
-            number++;
-            if (line.strip().startsWith("```")) {
+            boolean fence = line.strip().startsWith("```");
+            if (fence) {
                 fenced = !fenced;
-                continue;
             }
-            if (fenced) {
-                continue;
-            }
-            Matcher matcher = LINK.matcher(INLINE_CODE.matcher(line).replaceAll(""));
-            while (matcher.find()) {
-                links.add(new Link(page, number, matcher.group(1)));
-            }
+            // Blank lines in place of code keep the line numbers of the prose.
+            prose.append(fence || fenced ? "" : INLINE_CODE.matcher(line).replaceAll("")).append('\n');
+        }
+        List<Link> links = new ArrayList<>();
+        Matcher matcher = LINK.matcher(prose);
+        while (matcher.find()) {
+            int line = 1 + (int) prose.substring(0, matcher.start()).chars().filter(c -> c == '\n').count();
+            links.add(new Link(page, line, matcher.group(1)));
         }
         return links;
     }
@@ -155,13 +154,16 @@ class DocumentationLinksTest {
                 ```
                 [fenced](nowhere.md)
                 ```
+                [text over
+                two lines](docs/gone-too.md)
                 """;
         List<String> problems = new ArrayList<>();
         for (Link link : links("README.md", text)) {
             problems.addAll(problems(link));
         }
         assertThat(problems).containsExactly("README.md:1: docs/no-such-page.md names no file",
-                "README.md:1: docs/api.md#no-such-heading names no heading of docs/api.md");
+                "README.md:1: docs/api.md#no-such-heading names no heading of docs/api.md",
+                "README.md:6: docs/gone-too.md names no file");
     }
 
     @Test
