@@ -6,7 +6,7 @@ import io.orisun.client.example.MoneyTransfer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The README's example program runs against a real server and moves the money it says it moves. */
+/** The client README's example program runs against a real server and moves the money it says it moves. */
 class MoneyTransferExampleIT {
 
     @Test

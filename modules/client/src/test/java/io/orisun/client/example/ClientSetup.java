@@ -4,7 +4,7 @@ import io.orisun.client.OrisunClient;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The README's connection example, kept compiling. */
+/** The client README's connection example, kept compiling. */
 public final class ClientSetup {
 
     private ClientSetup() {

@@ -8,7 +8,7 @@ import io.orisun.client.Tag;
 import java.sql.PreparedStatement;
 import javax.sql.DataSource;
 
-/** The README's durable-consumer example: a table of orders, fed exactly once from the OrderPlaced events. */
+/** The client README's durable-consumer example: a table of orders, fed exactly once from the OrderPlaced events. */
 public final class OrderProjection {
 
     private static final String INSERT = """

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.Lock;
  * <p>This writer does the same three steps under one lock per connection, so that the window each stream sees is
  * the window left by the others. Waiting for a window update happens outside the lock, as in Helidon, so one stream
  * whose own window is spent does not hold back the others. Frames other than DATA pass straight to Helidon's writer.
- * Retire it when Helidon decrements the window atomically with the check (see {@code docs/helidon-workarounds.md}).
+ * Retire it when Helidon decrements the window atomically with the check (see {@code docs/contributors/helidon-workarounds.md}).
  */
 public record ConnectionWindowWriter(Http2StreamWriter connection, Lock window) implements Http2StreamWriter {
 

@@ -15,7 +15,7 @@ import java.util.Set;
  * <em>route</em>, and every method of a service is a route of its own, so {@code grpcurl list} printed
  * {@code orisun.EventStore} once per method. This interceptor rewrites only the list-services answers of the two
  * reflection methods, keeping the first occurrence of each name in order; every other call passes untouched.
- * Retire it when Helidon lists services rather than routes (see {@code docs/helidon-workarounds.md}).
+ * Retire it when Helidon lists services rather than routes (see {@code docs/contributors/helidon-workarounds.md}).
  */
 public final class ReflectionServiceList implements ServerInterceptor {
 

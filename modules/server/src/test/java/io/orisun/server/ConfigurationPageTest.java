@@ -12,21 +12,21 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's configuration table and {@code --help} are the same table, generated from {@link Setting}: they list
- * exactly the variables the server reads, with their real defaults.
+ * The operators' configuration page ({@code docs/operators/configuration.md}) and {@code --help} carry the same
+ * table, generated from {@link Setting}: they list exactly the variables the server reads, with their real defaults.
  */
-class ReadmeConfigurationTableTest {
+class ConfigurationPageTest {
 
-    private static String readme() throws Exception {
-        return Files.readString(Path.of("../../README.md"));
+    private static String page() throws Exception {
+        return Files.readString(Path.of("../../docs/operators/configuration.md"));
     }
 
     @Test
-    void the_readme_carries_the_generated_configuration_table_verbatim() throws Exception {
-        Matcher table = Pattern.compile("(?m)^\\| variable \\| default \\| meaning \\|\\n(?:\\|.*\\n)+").matcher(readme());
-        assertThat(table.find()).as("the README has a configuration table").isTrue();
+    void the_configuration_page_carries_the_generated_table_verbatim() throws Exception {
+        Matcher table = Pattern.compile("(?m)^\\| variable \\| default \\| meaning \\|\\n(?:\\|.*\\n)+").matcher(page());
+        assertThat(table.find()).as("the configuration page has a configuration table").isTrue();
         assertThat(table.group())
-                .as("README configuration table; regenerate it with: bin/orisun --help | sed -n '/^| variable/,$p'")
+                .as("configuration page's table; regenerate it with: bin/orisun --help | sed -n '/^| variable/,$p'")
                 .isEqualTo(ConfigurationTable.markdown());
     }
 
@@ -42,8 +42,8 @@ class ReadmeConfigurationTableTest {
     }
 
     @Test
-    void the_readme_table_lists_no_variable_the_server_does_not_read() throws Exception {
-        Matcher rows = Pattern.compile("(?m)^\\| `(ORISUN_[A-Z0-9_]+)` \\|").matcher(readme());
+    void the_configuration_page_lists_no_variable_the_server_does_not_read() throws Exception {
+        Matcher rows = Pattern.compile("(?m)^\\| `(ORISUN_[A-Z0-9_]+)` \\|").matcher(page());
         java.util.Set<String> known = Setting.all().stream().map(Setting::variable)
                 .collect(java.util.stream.Collectors.toSet());
         while (rows.find()) {

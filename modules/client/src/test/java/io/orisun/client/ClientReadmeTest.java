@@ -12,10 +12,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every Java snippet of the README's "Java client" section is code that compiles: it appears, line for line
- * (indentation aside), in one of the example classes, and the money-transfer example appears whole.
+ * Every Java snippet of the client's manual, {@code modules/client/README.md}, is code that compiles: it appears, line
+ * for line (indentation aside), in one of the example classes, and the money-transfer example appears whole.
  */
-class ReadmeClientSectionTest {
+class ClientReadmeTest {
 
     private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
     private static final Path EXAMPLES = ROOT.resolve("modules/client/src/test/java/io/orisun/client/example");
@@ -25,23 +25,19 @@ class ReadmeClientSectionTest {
     }
 
     private static List<List<String>> snippets() throws IOException {
-        String readme = Files.readString(ROOT.resolve("README.md"));
-        int start = readme.indexOf("\n## Java client\n");
-        assertThat(start).as("the README has a Java client section").isPositive();
-        int end = readme.indexOf("\n## ", start + 1);
-        String section = readme.substring(start, end < 0 ? readme.length() : end);
+        String readme = Files.readString(ROOT.resolve("modules/client/README.md"));
         List<List<String>> snippets = new ArrayList<>();
         int from = 0;
-        while ((from = section.indexOf("```java\n", from)) >= 0) {
-            int close = section.indexOf("\n```", from);
-            snippets.add(normalised(section.substring(from + "```java\n".length(), close)));
+        while ((from = readme.indexOf("```java\n", from)) >= 0) {
+            int close = readme.indexOf("\n```", from);
+            snippets.add(normalised(readme.substring(from + "```java\n".length(), close)));
             from = close + 4;
         }
         return snippets;
     }
 
     @Test
-    void every_java_snippet_of_the_client_section_is_part_of_a_compiled_example() throws IOException {
+    void every_java_snippet_of_the_client_readme_is_part_of_a_compiled_example() throws IOException {
         List<List<String>> sources = new ArrayList<>();
         try (Stream<Path> files = Files.list(EXAMPLES)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
@@ -52,7 +48,7 @@ class ReadmeClientSectionTest {
         assertThat(snippets).hasSizeGreaterThanOrEqualTo(3);
         for (List<String> snippet : snippets) {
             assertThat(sources.stream().anyMatch(source -> Collections.indexOfSubList(source, snippet) >= 0))
-                    .as("README snippet starting with '%s' is in an example class", snippet.getFirst()).isTrue();
+                    .as("client README snippet starting with '%s' is in an example class", snippet.getFirst()).isTrue();
         }
     }
 
