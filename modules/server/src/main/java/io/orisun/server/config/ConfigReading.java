@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * One reading of the environment into an {@link OrisunConfig}: every variable in {@link Setting} order of concern,
- * then the rules that relate several variables, then the records. The records of the core modules are built here,
- * where a rule their constructor refuses can still be told as a problem with a variable.
+ * One reading of the environment into an {@link OrisunConfig}: every variable, concern by concern, then the rules
+ * that relate several variables, then the records. The records of the core modules are built through
+ * {@link EnvReader#record}, so that a rule their constructor refuses is still told as a problem naming variables;
+ * the records of this package only once no problem was found.
  */
 final class ConfigReading {
 
