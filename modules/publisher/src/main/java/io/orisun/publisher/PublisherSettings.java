@@ -44,6 +44,11 @@ public record PublisherSettings(String nodeId, int batchSize, boolean listenEnab
         }
     }
 
+    /** These settings for the node named {@code nodeId}: a node that generates its name learns it after reading them. */
+    public PublisherSettings withNodeId(String nodeId) {
+        return new PublisherSettings(nodeId, batchSize, listenEnabled, idleWait, leaseRetry, leaseTimeout, stream);
+    }
+
     /** How often a healthy holder touches its lease session: a quarter of the lease timeout. */
     public Duration heartbeat() {
         return leaseTimeout.dividedBy(4);

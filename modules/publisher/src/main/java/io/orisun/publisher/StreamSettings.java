@@ -10,12 +10,15 @@ import java.util.Objects;
  * @param maxAge      how long the stream keeps a message; zero means no age limit
  * @param maxBytes    the stream's size cap in bytes, or -1 for none
  * @param maxMessages the stream's message cap, or -1 for none
- * @param replicas    JetStream replicas, 1-5
+ * @param replicas    JetStream replicas, 1-{@value #MAX_REPLICAS}
  */
 public record StreamSettings(Duration maxAge, long maxBytes, long maxMessages, int replicas) {
 
     /** The longest time within which a republished message is recognised and dropped by JetStream. */
     public static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(2);
+
+    /** The most replicas JetStream keeps of a stream. */
+    public static final int MAX_REPLICAS = 5;
 
     /** @throws IllegalArgumentException when a limit is out of range */
     public StreamSettings {
@@ -26,8 +29,8 @@ public record StreamSettings(Duration maxAge, long maxBytes, long maxMessages, i
         if (maxBytes == 0 || maxBytes < -1 || maxMessages == 0 || maxMessages < -1) {
             throw new IllegalArgumentException("stream caps must be positive or -1 (no cap)");
         }
-        if (replicas < 1 || replicas > 5) {
-            throw new IllegalArgumentException("stream replicas must be 1-5, not " + replicas);
+        if (replicas < 1 || replicas > MAX_REPLICAS) {
+            throw new IllegalArgumentException("stream replicas must be 1-" + MAX_REPLICAS + ", not " + replicas);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.orisun.server;
 
 import io.orisun.server.catalog.BoundaryRegistry;
-import io.orisun.server.config.GroupCommitConfig;
 import io.orisun.server.config.GrpcConfig;
 import io.orisun.server.config.NatsAccess;
 import io.orisun.server.config.NatsConfig;
@@ -45,7 +44,6 @@ import io.nats.client.Connection;
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.EventLog;
 import io.orisun.ccc.BoundarySchema;
-import io.orisun.ccc.GroupCommitSettings;
 import io.orisun.ccc.PgEventLog;
 import io.orisun.publisher.EventMac;
 import io.orisun.proto.AdminProto;
@@ -195,10 +193,8 @@ public final class OrisunServer implements AutoCloseable {
         resources.push(nats::close);
         phases.mark("nats connection");
 
-        GroupCommitConfig gc = config.groupCommit();
         LogObservation observation = new LogObservation(metrics.registry(), tracing.tracer());
-        eventLog = new PgEventLog(writes, reads, boundaries, new GroupCommitSettings(gc.maxBatchRequests(),
-                gc.maxBatchEvents(), gc.maxPending(), config.limits().writeBudget()), observation,
+        eventLog = new PgEventLog(writes, reads, boundaries, config.groupCommit(), observation,
                 config.limits().readBudget());
         resources.push(eventLog);
 
@@ -268,7 +264,7 @@ public final class OrisunServer implements AutoCloseable {
                 .addProtocol(http2)
                 .addConnectionSelector(new GrpcHttp2(http2, grpcProtocol, malformed))
                 .addRouting(routing)
-                .putSocket("admin", socket -> socket.port(config.admin().port()))
+                .putSocket("admin", socket -> socket.port(config.adminPort()))
                 .routing("admin", http -> http
                         .update(dashboard::register)
                         .get("/metrics", (req, res) -> {

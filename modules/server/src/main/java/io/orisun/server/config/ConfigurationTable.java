@@ -4,8 +4,8 @@ import java.util.stream.Collectors;
 
 /**
  * The reference table of every {@link Setting}: variable, default and meaning, as Markdown. {@code --help} prints
- * it and the README carries it verbatim (a test compares the two), so the help and the documentation cannot drift
- * from what {@link OrisunConfig#fromEnv} reads.
+ * it and the operators' configuration page ({@code docs/operators/configuration.md}) carries it verbatim (a test
+ * compares the two), so the help and the documentation cannot drift from what {@link OrisunConfig#fromEnv} reads.
  */
 public final class ConfigurationTable {
 

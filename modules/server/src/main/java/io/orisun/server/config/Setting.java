@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Every {@code ORISUN_*} variable that Orisun-J reads, with its default and a one-line description. This table
  * is the single source of the known names: {@link OrisunConfig#fromEnv} reads exactly these, warns about any
- * other {@code ORISUN_*} name, and {@code --help} and the README's table are generated from or checked against it.
+ * other {@code ORISUN_*} name, and {@code --help} and the table of the operators' configuration page
+ * ({@code docs/operators/configuration.md}) are generated from or checked against it.
  *
  * <p>The variable's name is {@code ORISUN_} followed by the constant's name. An unset or blank variable takes the
  * default. For a setting whose value is optional (a path or URL that may be absent), a blank value means

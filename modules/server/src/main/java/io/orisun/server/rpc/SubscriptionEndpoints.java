@@ -1,7 +1,6 @@
 package io.orisun.server.rpc;
 
 import io.orisun.server.ServerContext;
-import io.orisun.server.config.NatsConfig;
 import io.orisun.server.config.OrisunConfig;
 import io.orisun.server.transport.CoalescingWriter;
 
@@ -29,7 +28,6 @@ import io.orisun.publisher.FeedSettings;
 import io.orisun.publisher.PubSub;
 import io.orisun.publisher.PubSubSubscription;
 import io.orisun.publisher.PublisherSettings;
-import io.orisun.publisher.StreamSettings;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -64,18 +62,15 @@ public final class SubscriptionEndpoints implements AutoCloseable {
      */
     public static SubscriptionEndpoints create(ServerContext context, LogObserver observer, EventMac mac) {
         OrisunConfig config = context.config();
-        NatsConfig nats = config.nats();
-        StreamSettings stream = new StreamSettings(nats.streamMaxAge(), nats.streamMaxBytes(), nats.streamMaxMessages(),
-                nats.streamReplicas());
+        PublisherSettings settings = config.publisher().withNodeId(context.nodeId());
         BoundaryPublishers publishers = new BoundaryPublishers(context.nats(), context.eventLog(),
-                context.postgres()::connect, PublisherSettings.of(context.nodeId(), config.publisher().batchSize(),
-                config.postgres().listenEnabled(), config.publisher().leaseTimeout(), stream), mac, observer);
+                context.postgres()::connect, settings, mac, observer);
         context.resources().onClose(publishers);
         context.boundaries().all().forEach(publishers::start);
         context.boundaries().onActivated(publishers::start);
 
         CatchUpSubscriptions subscriptions = new CatchUpSubscriptions(context.nats(), context.eventLog(),
-                FeedSettings.of(stream), mac);
+                FeedSettings.of(settings.stream()), mac);
         SubscriptionEndpoints endpoints = new SubscriptionEndpoints(subscriptions, new PubSub(context.nats()),
                 config.limits());
         context.resources().onClose(endpoints);

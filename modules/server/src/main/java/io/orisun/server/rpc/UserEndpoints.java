@@ -5,7 +5,6 @@ import io.orisun.server.config.OrisunConfig;
 
 import com.google.protobuf.Timestamp;
 import io.orisun.api.Unauthenticated;
-import io.orisun.auth.AuthSettings;
 import io.orisun.auth.Authentication;
 import io.orisun.auth.Authenticator;
 import io.orisun.auth.NewUser;
@@ -47,9 +46,7 @@ public final class UserEndpoints {
      */
     public static UserEndpoints create(ServerContext context) {
         OrisunConfig config = context.config();
-        UserDirectory directory = UserDirectory.start(AuthSettings.of(config.boundaries().admin(),
-                config.admin().username(), config.admin().password(), config.admin().sessionTtl()),
-                context.admin(), context.eventLog());
+        UserDirectory directory = UserDirectory.start(config.auth(), context.admin(), context.eventLog());
         context.resources().onClose(directory);
         return new UserEndpoints(directory);
     }

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.RequestLimits;
+import io.orisun.auth.AuthSettings;
+import io.orisun.ccc.GroupCommitSettings;
+import io.orisun.publisher.PublisherSettings;
+import io.orisun.publisher.StreamSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,8 +113,10 @@ class OrisunConfigTest {
         assertThat(config.boundaries().boundaries()).containsExactly(new BoundarySpec("orisun_test_1", "public", ""),
                 new BoundarySpec("orisun_test_2", "test2", ""), new BoundarySpec("orisun_admin", "admin", ""));
         assertThat(config.boundaries().admin()).isEqualTo(new BoundarySpec("orisun_admin", "admin", ""));
-        assertThat(config.groupCommit()).isEqualTo(new GroupCommitConfig(512, 1024, 4096));
-        assertThat(config.admin()).isEqualTo(new AdminConfig(8991, "admin", "changeit", Duration.ofHours(24)));
+        assertThat(config.groupCommit()).isEqualTo(new GroupCommitSettings(512, 1024, 4096, Duration.ofSeconds(2)));
+        assertThat(config.adminPort()).isEqualTo(8991);
+        assertThat(config.auth()).isEqualTo(AuthSettings.of(new BoundarySpec("orisun_admin", "admin", ""), "admin",
+                "changeit", Duration.ofHours(24)));
         NatsConfig nats = config.nats();
         assertThat(nats.embedded()).isTrue();
         assertThat(nats.serverName()).isEqualTo("orisun-nats-2");
@@ -118,15 +124,12 @@ class OrisunConfigTest {
         assertThat(nats.maxPayload()).isEqualTo(1 << 20);
         assertThat(nats.storeDir()).isEqualTo(Path.of("./data/orisun/nats"));
         assertThat(nats.serverPath()).isEmpty();
-        assertThat(nats.streamMaxBytes()).isEqualTo(512L << 20);
-        assertThat(nats.streamMaxMessages()).isEqualTo(-1);
-        assertThat(nats.streamMaxAge()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(nats.streamReplicas()).isEqualTo(1);
         assertThat(nats.cluster()).isEqualTo(new NatsClusterConfig(false, "orisun-nats-cluster", "0.0.0.0", 6222, "nats",
                 "password@1", List.of("nats://0.0.0.0:6223", "nats://0.0.0.0:6224"), Duration.ofSeconds(1800)));
         assertThat(nats.access()).as("loopback, and secrets generated per data directory")
                 .isEqualTo(NatsAccess.generated());
-        assertThat(config.publisher()).isEqualTo(new PublisherConfig(1000, Duration.ofSeconds(5)));
+        assertThat(config.publisher()).as("the node id is generated at start").isEqualTo(PublisherSettings.of("", 1000,
+                true, Duration.ofSeconds(5), new StreamSettings(Duration.ofMinutes(5), 512L << 20, -1, 1)));
         assertThat(config.logging()).isEqualTo(new LoggingConfig(System.Logger.Level.INFO, LoggingConfig.Format.TEXT));
         assertThat(config.otel()).as("export stays off until a collector is configured")
                 .isEqualTo(new OtelConfig(false, "localhost:4318", "orisun"));
@@ -256,19 +259,21 @@ class OrisunConfigTest {
         assertThat(config.boundaries()).isEqualTo(new BoundariesConfig(List.of(
                 new BoundarySpec("orisun_admin", "admin", "admin state"),
                 new BoundarySpec("orders", "sales", "Orders")), "orisun_admin"));
-        assertThat(config.groupCommit()).isEqualTo(new GroupCommitConfig(64, 256, 1000));
+        assertThat(config.groupCommit()).isEqualTo(new GroupCommitSettings(64, 256, 1000, Duration.ofMillis(1500)));
         assertThat(config.limits()).isEqualTo(new RequestLimits(100, 8, 64, 512, 500, 65_536, 1024,
                 Duration.ofMillis(1500), Duration.ofSeconds(30)));
-        assertThat(config.admin()).isEqualTo(new AdminConfig(9000, "root", "admin-secret-2", Duration.ofMinutes(90)));
+        assertThat(config.adminPort()).isEqualTo(9000);
+        assertThat(config.auth()).isEqualTo(AuthSettings.of(new BoundarySpec("orisun_admin", "admin", "admin state"),
+                "root", "admin-secret-2", Duration.ofMinutes(90)));
         assertThat(config.nats()).isEqualTo(new NatsConfig(Optional.of("nats://n1:4222,nats://n2:4222"), "node-a", 14222,
-                2 << 20, Path.of("/var/lib/orisun/nats"), Optional.of(Path.of("/opt/nats/nats-server")), -1, 100_000,
-                Duration.ofMinutes(10), 3,
+                2 << 20, Path.of("/var/lib/orisun/nats"), Optional.of(Path.of("/opt/nats/nats-server")),
                 new NatsClusterConfig(true, "east", "10.0.0.5", 16222, "route", "cluster-secret-3",
                         List.of("nats://10.0.0.6:16222", "nats://10.0.0.7:16222"), Duration.ofSeconds(2)),
                 new NatsAccess("10.0.0.5", "node", Optional.of("nats-secret-4"), Optional.empty(), Optional.empty(),
                         Optional.of(ca), Optional.empty(), Optional.empty(),
                         Optional.of("event-secret-5-event-secret-5-event-secret-5"))));
-        assertThat(config.publisher()).isEqualTo(new PublisherConfig(250, Duration.ofSeconds(7)));
+        assertThat(config.publisher()).isEqualTo(PublisherSettings.of("node-a.east", 250, false, Duration.ofSeconds(7),
+                new StreamSettings(Duration.ofMinutes(10), -1, 100_000, 3)));
         assertThat(config.logging()).isEqualTo(new LoggingConfig(System.Logger.Level.DEBUG, LoggingConfig.Format.JSON));
         assertThat(config.otel()).isEqualTo(new OtelConfig(true, "collector:4317", "orisun-east"));
         assertThat(config.pprof()).isEqualTo(new PprofConfig(true, 7070));
@@ -305,7 +310,7 @@ class OrisunConfigTest {
         OrisunConfig config = config("ORISUN_GRPC_PORT", "0", "ORISUN_ADMIN_PORT", "0");
 
         assertThat(config.grpc().port()).isZero();
-        assertThat(config.admin().port()).isZero();
+        assertThat(config.adminPort()).isZero();
     }
 
     @Test
@@ -345,14 +350,14 @@ class OrisunConfigTest {
             "10ns, PT0.00000001S"
     })
     void parses_durations_in_go_syntax(String text, Duration expected) {
-        assertThat(OrisunConfig.parseDuration(text)).isEqualTo(expected);
-        assertThat(OrisunConfig.parseDuration(OrisunConfig.duration(expected))).as("written back").isEqualTo(expected);
+        assertThat(GoDuration.parse(text)).isEqualTo(expected);
+        assertThat(GoDuration.parse(GoDuration.format(expected))).as("written back").isEqualTo(expected);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "5 m", "-5s", "1d", "m", "1h30", "1.5", "s5", "1h-30m", "99999999999h"})
     void rejects_text_that_is_not_a_go_duration(String text) {
-        assertThatIllegalArgumentException().isThrownBy(() -> OrisunConfig.parseDuration(text));
+        assertThatIllegalArgumentException().isThrownBy(() -> GoDuration.parse(text));
     }
 
     @ParameterizedTest
@@ -558,8 +563,7 @@ class OrisunConfigTest {
         assertThat(config("ORISUN_NATS_STREAM_REPLICAS", "3", "ORISUN_NATS_CLUSTER_ENABLED", "true",
                 "ORISUN_NATS_CLUSTER_HOST", "127.0.0.1",
                 "ORISUN_NATS_PASSWORD", "client-secret", "ORISUN_NATS_EVENT_SECRET", "0123456789abcdef0123456789abcdef")
-                .nats()
-                .streamReplicas()).isEqualTo(3);
+                .publisher().stream().replicas()).isEqualTo(3);
         assertThat(failure("ORISUN_NATS_STREAM_REPLICAS", "6").problems()).containsExactly(
                 "ORISUN_NATS_STREAM_REPLICAS='6' is not a replica count (a whole number from 1 to 5)");
     }
@@ -710,19 +714,15 @@ class OrisunConfigTest {
                 Optional.empty(), false));
         assertThatIllegalArgumentException().isThrownBy(() -> new BoundariesConfig(List.of(
                 new BoundarySpec("a", "public", "")), "b"));
-        assertThatIllegalArgumentException().isThrownBy(() -> new AdminConfig(0, "admin", "12345", Duration.ofHours(1)))
-                .withMessageNotContaining("12345");
-        assertThat(new AdminConfig(0, "admin", "s3cret-pw", Duration.ofHours(1)).toString())
-                .doesNotContain("s3cret-pw");
         assertThat(TlsConfig.disabled().enabled()).isFalse();
     }
 
     @Test
     void an_unknown_name_far_from_every_known_name_gets_no_suggestion() {
-        assertThat(OrisunConfig.closestKnownName("ORISUN_LOGGING_LEVL")).contains("ORISUN_LOGGING_LEVEL");
-        assertThat(OrisunConfig.closestKnownName("ORISUN_COLOUR")).isEmpty();
+        assertThat(UnknownNames.closestKnownName("ORISUN_LOGGING_LEVL")).contains("ORISUN_LOGGING_LEVEL");
+        assertThat(UnknownNames.closestKnownName("ORISUN_COLOUR")).isEmpty();
         assertThat(Arrays.stream(Setting.values()).map(Setting::variable).collect(Collectors.toSet()))
-                .allSatisfy(name -> assertThat(OrisunConfig.closestKnownName(name)).contains(name));
+                .allSatisfy(name -> assertThat(UnknownNames.closestKnownName(name)).contains(name));
     }
 
     @Test
@@ -747,9 +747,9 @@ class OrisunConfigTest {
         RequestLimits limits = config("ORISUN_LIMIT_CRITERIA", "10", "ORISUN_LIMIT_TAGS", "3",
                 "ORISUN_LIMIT_TAG_KEY_LENGTH", "1024", "ORISUN_LIMIT_TAG_VALUE_LENGTH", "12",
                 "ORISUN_LIMIT_EVENTS_PER_SAVE", "7", "ORISUN_LIMIT_EVENT_DATA_BYTES", "2048",
-                "ORISUN_LIMIT_EVENT_METADATA_BYTES", "512", "ORISUN_LIMIT_WRITE_BUDGET", "750ms",
+                "ORISUN_LIMIT_EVENT_METADATA_BYTES", "512", "ORISUN_LIMIT_WRITE_BUDGET", "1750ms",
                 "ORISUN_LIMIT_READ_BUDGET", "1m30s").limits();
-        assertThat(limits).isEqualTo(new RequestLimits(10, 3, 1024, 12, 7, 2048, 512, Duration.ofMillis(750),
+        assertThat(limits).isEqualTo(new RequestLimits(10, 3, 1024, 12, 7, 2048, 512, Duration.ofMillis(1750),
                 Duration.ofSeconds(90)));
     }
 
@@ -779,5 +779,32 @@ class OrisunConfigTest {
                         "ORISUN_LIMIT_WRITE_BUDGET='0s' is not a positive duration",
                         "ORISUN_LIMIT_READ_BUDGET='soon' is not a duration (for example 300ms, 30s, 5m, 24h or 1h30m;"
                                 + " a bare number means seconds)");
+    }
+
+    @Test
+    void a_rule_of_a_core_modules_settings_fails_naming_the_variable_value_and_rule() {
+        assertThat(failure("ORISUN_LIMIT_WRITE_BUDGET", "750ms").problems()).containsExactly(
+                "ORISUN_LIMIT_WRITE_BUDGET='750ms' is not valid for group commit: writeBudget must be at least 1s,"
+                        + " got PT0.75S");
+        assertThat(failure("ORISUN_AUTH_SESSION_TTL", "1s", "ORISUN_GRPC_PORT", "abc").problems()).containsExactly(
+                "ORISUN_GRPC_PORT='abc' is not a port (1-65535, or 0 for any free port)",
+                "ORISUN_AUTH_SESSION_TTL='1s' is not valid for the administrator account: session TTL must be at least"
+                        + " 2 seconds");
+        assertThat(failure("ORISUN_ADMIN_PASSWORD", "abc12", "ORISUN_AUTH_SESSION_TTL", "1s").problems())
+                .as("a value already refused is not blamed again, and the secret stays masked").containsExactly(
+                        "ORISUN_ADMIN_PASSWORD='****' is too short (at least 6 characters)",
+                        "ORISUN_AUTH_SESSION_TTL='1s' is not valid for the administrator account: session TTL must be"
+                                + " at least 2 seconds");
+        assertThat(failure("ORISUN_LIMIT_CRITERIA", "4096", "ORISUN_LIMIT_TAGS", "32").problems())
+                .as("a cross-variable rule is told once, not again by the record").hasSize(1);
+    }
+
+    @Test
+    void the_publisher_takes_the_node_id_that_the_node_generates() {
+        PublisherSettings settings = OrisunConfig.defaults().publisher();
+
+        assertThat(settings.nodeId()).isEmpty();
+        assertThat(settings.withNodeId("orisun-1a2b3c4d")).isEqualTo(PublisherSettings.of("orisun-1a2b3c4d",
+                settings.batchSize(), settings.listenEnabled(), settings.leaseTimeout(), settings.stream()));
     }
 }
