@@ -246,11 +246,6 @@ public final class EmbeddedNats implements AutoCloseable {
         return "nats://" + hostPort(host, port);
     }
 
-    /** The running child process, for tests that kill it. */
-    Process process() {
-        return process;
-    }
-
     @Override
     public synchronized void close() {
         closing = true;
