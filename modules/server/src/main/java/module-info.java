@@ -10,6 +10,8 @@ module io.orisun.server {
     requires io.orisun.publisher;
     requires io.orisun.index;
     requires io.orisun.auth;
+    requires io.orisun.transport;
+    requires io.orisun.embedded;
 
     requires io.helidon.webserver;
     requires io.helidon.webserver.grpc;
@@ -20,7 +22,6 @@ module io.orisun.server {
     requires java.sql;
     requires com.zaxxer.hikari;
     requires io.nats.jnats;
-    requires embedded.postgres;
     requires java.management;
     requires jdk.jfr;
     requires jdk.management;

@@ -3,13 +3,13 @@ package io.orisun.server;
 import io.orisun.server.config.NatsAccess;
 import io.orisun.server.config.NodeSecrets;
 import io.orisun.server.config.OrisunConfig;
-import io.orisun.server.transport.TransportSecurity;
 
 import io.nats.client.AuthenticationException;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.orisun.transport.TransportSecurity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

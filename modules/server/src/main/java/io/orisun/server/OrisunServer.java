@@ -8,8 +8,6 @@ import io.orisun.server.config.NodeSecrets;
 import io.orisun.server.config.OrisunConfig;
 import io.orisun.server.config.PoolConfig;
 import io.orisun.server.config.PostgresConfig;
-import io.orisun.server.embedded.EmbeddedNats;
-import io.orisun.server.embedded.EmbeddedPostgres;
 import io.orisun.server.observe.LogObservation;
 import io.orisun.server.observe.LogSampler;
 import io.orisun.server.observe.NodeMetrics;
@@ -24,11 +22,6 @@ import io.orisun.server.rpc.EventStoreService;
 import io.orisun.server.rpc.IndexEndpoints;
 import io.orisun.server.rpc.SubscriptionEndpoints;
 import io.orisun.server.rpc.UserEndpoints;
-import io.orisun.server.transport.GrpcHttp2;
-import io.orisun.server.transport.MalformedRequests;
-import io.orisun.server.transport.MessageSizeLimit;
-import io.orisun.server.transport.ReflectionServiceList;
-import io.orisun.server.transport.TransportSecurity;
 import io.orisun.server.web.Dashboard;
 import io.orisun.server.web.Profiling;
 
@@ -45,10 +38,17 @@ import io.orisun.api.BoundarySpec;
 import io.orisun.api.EventLog;
 import io.orisun.ccc.BoundarySchema;
 import io.orisun.ccc.PgEventLog;
+import io.orisun.embedded.EmbeddedNats;
+import io.orisun.embedded.EmbeddedPostgres;
 import io.orisun.publisher.EventMac;
 import io.orisun.proto.AdminProto;
 import io.orisun.proto.EventStoreProto;
 import io.orisun.proto.ServerCapability;
+import io.orisun.transport.GrpcHttp2;
+import io.orisun.transport.MalformedRequests;
+import io.orisun.transport.MessageSizeLimit;
+import io.orisun.transport.ReflectionServiceList;
+import io.orisun.transport.TransportSecurity;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -129,7 +129,7 @@ public final class OrisunServer implements AutoCloseable {
         eventSecret = access.eventSecret().orElseGet(() -> generated.orElseThrow().eventSecret());
         Optional<PendingStart<EmbeddedNats>> natsStart = natsConfig.url().isPresent() ? Optional.empty()
                 : Optional.of(PendingStart.begin("orisun-nats-start",
-                        () -> EmbeddedNats.start(natsConfig, natsPassword.orElseThrow())));
+                        () -> EmbeddedNats.start(EmbeddedNatsSettings.of(natsConfig, natsPassword.orElseThrow()))));
         natsStart.ifPresent(resources::push);
         PostgresConfig pg = config.postgres();
         String pgHost;
@@ -284,7 +284,7 @@ public final class OrisunServer implements AutoCloseable {
             builder.putSocket("pprof", socket -> socket.port(config.pprof().port()))
                     .routing("pprof", profiling::register);
         }
-        TransportSecurity.tls(config.tls()).ifPresent(builder::tls);
+        ListenerTlsSettings.of(config.tls()).map(TransportSecurity::tls).ifPresent(builder::tls);
         if (config.grpc().reflectionEnabled()) {
             builder.addFeature(GrpcReflectionFeature.create(reflection -> reflection.enabled(true).addSocket("@default")));
         }

@@ -1,7 +1,5 @@
 package io.orisun.server;
 
-import io.orisun.server.transport.RepeatedResetFilter;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.CallOptions;
@@ -37,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * Many catch-up replays on one HTTP/2 connection, cancelled together while the server is still sending, round
  * after round, the way a client that stops its subscriptions at once does. Cancelling is the client's right: the
  * connection must carry on, with every other stream and every later call unaffected. Without the server's HTTP/2
- * settings and its {@link RepeatedResetFilter}, the first round ends the connection with {@code GOAWAY}: Helidon's
+ * settings and its {@code RepeatedResetFilter}, the first round ends the connection with {@code GOAWAY}: Helidon's
  * rapid-reset alarm, or a {@code PROTOCOL_ERROR} for a repeated reset of a stream Helidon had already forgotten.
  */
 class CancelledReplaysIT {

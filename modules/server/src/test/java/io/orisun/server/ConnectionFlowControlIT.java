@@ -1,7 +1,5 @@
 package io.orisun.server;
 
-import io.orisun.server.transport.GrpcHttp2;
-
 import static io.orisun.server.EventTraffic.position;
 import static org.assertj.core.api.Assertions.assertThat;
 

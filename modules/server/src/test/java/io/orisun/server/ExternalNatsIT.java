@@ -9,6 +9,7 @@ import io.orisun.proto.GetEventsRequest;
 import io.orisun.proto.SaveEventsRequest;
 import io.orisun.testsupport.NatsFixture;
 import io.orisun.testsupport.PostgresFixture;
+import io.orisun.testsupport.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,7 +1,5 @@
 package io.orisun.server;
 
-import io.orisun.server.transport.RawBytes;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.CallOptions;
@@ -11,6 +9,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.orisun.proto.GetEventsRequest;
+import io.orisun.transport.RawBytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -14,15 +14,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module graph is the architecture: {@code api} depends on nothing, the core modules depend only on
- * {@code api} among our modules and never on Helidon or gRPC, and only {@code server} sees everything.
+ * {@code api} among our modules and never on Helidon or gRPC, {@code transport} and {@code embedded} depend on no
+ * module of ours but {@code api} and never on each other, and only {@code server} sees everything.
  */
 class ModuleGraphTest {
 
     private static final Path MODULES = Path.of("..").toAbsolutePath().normalize();
     private static final List<String> CORE = List.of("io.orisun.ccc", "io.orisun.publisher", "io.orisun.index", "io.orisun.auth");
+    /** Modules that serve the server alone: the gRPC listener and the embedded child processes. */
+    private static final List<String> EDGE = List.of("io.orisun.transport", "io.orisun.embedded");
 
     private static Map<String, ModuleDescriptor> descriptors() {
-        Path[] classes = List.of("api", "ccc", "publisher", "index-admin", "auth", "server").stream()
+        Path[] classes = List.of("api", "ccc", "publisher", "index-admin", "auth", "transport", "embedded", "server").stream()
                 .map(m -> MODULES.resolve(m).resolve("target/classes"))
                 .filter(Files::isDirectory)
                 .toArray(Path[]::new);
@@ -39,7 +42,7 @@ class ModuleGraphTest {
     void every_module_of_the_architecture_is_a_named_module_exporting_one_package() {
         Map<String, ModuleDescriptor> modules = descriptors();
         assertThat(modules).containsKeys("io.orisun.api", "io.orisun.ccc", "io.orisun.publisher", "io.orisun.index",
-                "io.orisun.auth", "io.orisun.server");
+                "io.orisun.auth", "io.orisun.transport", "io.orisun.embedded", "io.orisun.server");
         modules.values().forEach(m -> assertThat(m.exports()).as("exports of %s", m.name()).hasSize(1));
     }
 
@@ -59,6 +62,34 @@ class ModuleGraphTest {
             assertThat(requires.stream().filter(r -> r.startsWith("io.helidon") || r.startsWith("io.grpc")
                     || r.startsWith("com.google.protobuf")))
                     .as("server-stack modules that %s requires", core).isEmpty();
+        }
+    }
+
+    @Test
+    void transport_and_embedded_depend_on_no_module_of_ours_but_api() {
+        Map<String, ModuleDescriptor> modules = descriptors();
+        for (String edge : EDGE) {
+            assertThat(requires(modules.get(edge)).stream().filter(r -> r.startsWith("io.orisun.")))
+                    .as("our modules that %s requires", edge).isSubsetOf("io.orisun.api");
+        }
+    }
+
+    @Test
+    void embedded_knows_nothing_of_helidon_grpc_or_protobuf() {
+        assertThat(requires(descriptors().get("io.orisun.embedded")).stream().filter(r -> r.startsWith("io.helidon")
+                || r.startsWith("io.grpc") || r.startsWith("com.google.protobuf")))
+                .as("server-stack modules that io.orisun.embedded requires").isEmpty();
+    }
+
+    @Test
+    void only_the_server_depends_on_transport_and_embedded() {
+        Map<String, ModuleDescriptor> modules = descriptors();
+        assertThat(requires(modules.get("io.orisun.server"))).containsAll(EDGE);
+        for (ModuleDescriptor module : modules.values()) {
+            if (!module.name().equals("io.orisun.server")) {
+                assertThat(requires(module)).as("modules of ours that %s requires", module.name())
+                        .doesNotContainAnyElementsOf(EDGE);
+            }
         }
     }
 }

@@ -3,7 +3,6 @@ package io.orisun.server;
 import io.orisun.server.config.NatsConfig;
 import io.orisun.server.config.NodeSecrets;
 import io.orisun.server.config.OrisunConfig;
-import io.orisun.server.embedded.EmbeddedNats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +10,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.orisun.embedded.EmbeddedNats;
 import io.orisun.testsupport.NatsFixture;
+import io.orisun.testsupport.TestCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class NatsAuthenticationIT {
         assertThat(Files.getPosixFilePermissions(dataDir.resolve(NodeSecrets.FILE_NAME)))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
-        try (EmbeddedNats server = EmbeddedNats.start(nats, secrets.natsPassword())) {
+        try (EmbeddedNats server = EmbeddedNats.start(EmbeddedNatsSettings.of(nats, secrets.natsPassword()))) {
             assertThat(Files.getPosixFilePermissions(dir.resolve("nats/nats-server.conf")))
                     .as("the configuration holds the password").isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertRefusedWithoutCredentials(server.url());
@@ -121,7 +122,7 @@ class NatsAuthenticationIT {
                 env.putAll(extra);
                 NatsConfig nats = OrisunConfig.fromEnv(env).nats();
                 assertThat(nats.access().host()).as("client port on loopback").isEqualTo("127.0.0.1");
-                servers.add(EmbeddedNats.start(nats, nats.access().password().orElseThrow()));
+                servers.add(EmbeddedNats.start(EmbeddedNatsSettings.of(nats, nats.access().password().orElseThrow())));
             }
             check.check(servers);
         } finally {

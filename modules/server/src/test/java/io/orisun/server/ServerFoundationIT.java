@@ -1,7 +1,5 @@
 package io.orisun.server;
 
-import io.orisun.server.transport.ReflectionServiceList;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

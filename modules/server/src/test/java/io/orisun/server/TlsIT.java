@@ -15,6 +15,7 @@ import io.orisun.proto.EventStoreGrpc;
 import io.orisun.proto.PingRequest;
 import io.orisun.testsupport.NatsFixture;
 import io.orisun.testsupport.PostgresFixture;
+import io.orisun.testsupport.TestCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

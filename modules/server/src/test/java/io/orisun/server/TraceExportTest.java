@@ -2,7 +2,6 @@ package io.orisun.server;
 
 import io.orisun.server.config.OtelConfig;
 import io.orisun.server.observe.Tracing;
-import io.orisun.server.transport.RawBytes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +13,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.webserver.WebServer;
+import io.orisun.transport.RawBytes;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,7 +1,5 @@
 package io.orisun.server.observe;
 
-import io.orisun.server.transport.RawBytes;
-
 import io.grpc.CallOptions;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
@@ -22,6 +20,7 @@ import io.opentelemetry.sdk.common.export.GrpcSenderConfig;
 import io.opentelemetry.sdk.common.export.GrpcSenderProvider;
 import io.opentelemetry.sdk.common.export.GrpcStatusCode;
 import io.opentelemetry.sdk.common.export.MessageWriter;
+import io.orisun.transport.RawBytes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;

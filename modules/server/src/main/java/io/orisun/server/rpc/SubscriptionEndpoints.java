@@ -2,7 +2,6 @@ package io.orisun.server.rpc;
 
 import io.orisun.server.ServerContext;
 import io.orisun.server.config.OrisunConfig;
-import io.orisun.server.transport.CoalescingWriter;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
@@ -28,6 +27,7 @@ import io.orisun.publisher.FeedSettings;
 import io.orisun.publisher.PubSub;
 import io.orisun.publisher.PubSubSubscription;
 import io.orisun.publisher.PublisherSettings;
+import io.orisun.transport.CoalescingWriter;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
