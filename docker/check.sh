@@ -132,7 +132,7 @@ image=localhost/orisun-j:check
 step "building $image from $runtime"
 build_started=$(date +%s)
 podman build --format docker -f docker/Dockerfile --ignorefile docker/Dockerfile.dockerignore \
-  --build-arg ORISUN_RUNTIME=host -t "$image" jlink/target > "$work/build.log" 2>&1 \
+  --target host -t "$image" jlink/target > "$work/build.log" 2>&1 \
   || { tail -n 40 "$work/build.log" >&2; fail "the image did not build"; }
 size=$(podman image inspect --format '{{.Size}}' "$image")
 step "image built in $(( $(date +%s) - build_started )) s: $(( size / 1000000 )) MB"
