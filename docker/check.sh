@@ -24,6 +24,43 @@ runtime=jlink/target/orisun
 [ -x "$runtime/bin/orisun" ] || fail "$runtime is missing: build it first (./test.sh, or mvn -B package -pl jlink -am)"
 started=$(date +%s)
 
+work=$(mktemp -d)
+compose() {
+  local project=$1
+  shift
+  local files=(-f docker/docker-compose.yml)
+  [ "$project" = orisun-check-external ] && files+=(-f docker/docker-compose.external.yml)
+  podman-compose -p "$project" "${files[@]}" "$@"
+}
+projects=(orisun-check-single orisun-check-external)
+# Also what an interrupted run left behind.
+remove_containers() {
+  podman rm -f -t 5 orisun-check > /dev/null 2>&1 || true
+  podman volume rm -f orisun-check-data > /dev/null 2>&1 || true
+  for project in "${projects[@]}"; do
+    if podman ps -a -q --filter "label=io.podman.compose.project=$project" 2> /dev/null | grep -q .; then
+      compose "$project" down -v > /dev/null 2>&1 || true
+    fi
+    podman network rm -f "${project}_default" > /dev/null 2>&1 || true
+  done
+}
+cleanup() {
+  local code=$?
+  if [ "$code" != 0 ]; then
+    for name in orisun-check "${projects[@]/%/_orisun_1}"; do
+      if podman container exists "$name" 2> /dev/null; then
+        echo "--- last lines of container $name:" >&2
+        podman logs --tail 40 "$name" 2>&1 | grep -v '^time=' >&2 || true
+      fi
+    done
+  fi
+  remove_containers
+  podman image prune -f > /dev/null 2>&1 || true
+  rm -rf "$work"
+  exit "$code"
+}
+trap cleanup EXIT
+
 # 1. Tools.
 missing=()
 for tool in podman runc debootstrap podman-compose; do
@@ -32,7 +69,8 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   step "installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > "$work/apt.log" 2>&1 \
+    || { tail -n 20 "$work/apt.log" >&2; fail "could not install ${missing[*]}"; }
 fi
 if [ ! -f /etc/containers/containers.conf ]; then
   mkdir -p /etc/containers
@@ -48,30 +86,9 @@ cgroup_manager = "cgroupfs"
 CONF
 fi
 
-work=$(mktemp -d)
-containers=()
-projects=()
-cleanup() {
-  local code=$?
-  if [ "$code" != 0 ]; then
-    for name in "${containers[@]}" "${projects[@]/%/_orisun_1}"; do
-      echo "--- last lines of container $name:" >&2
-      podman logs --tail 40 "$name" 2>&1 | grep -v '^time=' >&2 || true
-    done
-  fi
-  for name in "${containers[@]}"; do podman rm -f -t 5 "$name" > /dev/null 2>&1 || true; done
-  for project in "${projects[@]}"; do
-    compose "$project" down -v > /dev/null 2>&1 || true
-    podman network rm -f "${project}_default" > /dev/null 2>&1 || true
-  done
-  podman volume rm -f orisun-check-data > /dev/null 2>&1 || true
-  podman image prune -f > /dev/null 2>&1 || true
-  rm -rf "$work"
-  exit "$code"
-}
-trap cleanup EXIT
+remove_containers
 
-# 2. The base image. podman must be able to run a container here at all: no user namespaces or cgroups, no run.
+# 2. The base image; then podman must run a container in it (without user namespaces or usable cgroups it cannot).
 base=docker.io/library/debian:bookworm-slim
 if ! podman image exists "$base"; then
   mirror=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null \
@@ -84,13 +101,16 @@ if ! podman image exists "$base"; then
   # What the registry's slim image does too: no documentation, no package caches.
   printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' \
     'path-exclude /usr/share/man/*' 'path-exclude /usr/share/locale/*' > "$rootfs/etc/dpkg/dpkg.cfg.d/slim"
-  rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/*
+  rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/man/* \
+    "$rootfs"/usr/share/locale/*
   find "$rootfs/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
-  tar -C "$rootfs" -c . | podman import --change 'CMD ["bash"]' - "$base" > /dev/null
+  tar -C "$rootfs" -c . | podman import --change 'CMD ["bash"]' - "$base" > "$work/import.log" 2>&1 \
+    || { cat "$work/import.log" >&2; fail "podman import failed"; }
   rm -rf "$rootfs"
 fi
 podman run --rm "$base" true > "$work/podman-run.log" 2>&1 \
-  || { cat "$work/podman-run.log" >&2; fail "podman cannot run a container on this machine (see above)"; }
+  || { cat "$work/podman-run.log" >&2; fail "podman cannot run a container on this machine (see above; on hybrid
+cgroups it needs runtime = \"runc\" and cgroup_manager = \"cgroupfs\" in /etc/containers/containers.conf)"; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 grpc_port=$(free_port)
@@ -141,7 +161,6 @@ podman image inspect --format '{{json .Config.Volumes}}' "$image" | grep -q '/va
   || fail "the image declares no volume /var/lib/orisun/data"
 
 run_node() {
-  containers+=(orisun-check)
   podman run -d --name orisun-check -p "127.0.0.1:$grpc_port:5005" -p "127.0.0.1:$http_port:8991" \
     -v orisun-check-data:/var/lib/orisun/data "$image" > /dev/null 2>> "$work/podman.log"
 }
@@ -190,16 +209,8 @@ podman build --format docker -f docker/ci/nats.Dockerfile -t localhost/orisun-ci
 export ORISUN_IMAGE=$image ORISUN_GRPC_PUBLISH=127.0.0.1:$grpc_port ORISUN_HTTP_PUBLISH=127.0.0.1:$http_port
 export ORISUN_POSTGRES_IMAGE=localhost/orisun-ci-postgres:latest ORISUN_NATS_IMAGE=localhost/orisun-ci-nats:latest
 export ORISUN_PG_PASSWORD=check-pg-password ORISUN_NATS_PASSWORD=check-nats-password
-compose() {
-  local project=$1
-  shift
-  local files=(-f docker/docker-compose.yml)
-  [ "$project" = orisun-check-external ] && files+=(-f docker/docker-compose.external.yml)
-  podman-compose -p "$project" "${files[@]}" "$@"
-}
-for project in orisun-check-single orisun-check-external; do
+for project in "${projects[@]}"; do
   step "compose: $project"
-  projects+=("$project")
   since=$(date +%s%N)
   compose "$project" up -d --no-build > "$work/$project.log" 2>&1 \
     || { cat "$work/$project.log" >&2; fail "podman-compose up failed for $project"; }
