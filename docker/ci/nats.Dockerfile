@@ -3,7 +3,7 @@
 FROM debian:bookworm-slim
 # The package creates the user nats.
 RUN apt-get update && apt-get install -y --no-install-recommends nats-server \
-    && rm -rf /var/lib/apt/lists/* \
+    && apt-get clean && rm -rf /var/lib/apt/lists/* \
     && install -d -o nats -g nats -m 700 /data
 USER nats
 VOLUME ["/data"]

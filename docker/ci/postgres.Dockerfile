@@ -4,7 +4,7 @@
 FROM debian:bookworm-slim
 # The package creates a cluster of its own; the entrypoint makes the one the container uses, in the volume.
 RUN apt-get update && apt-get install -y --no-install-recommends postgresql \
-    && rm -rf /var/lib/apt/lists/* \
+    && apt-get clean && rm -rf /var/lib/apt/lists/* \
     && pg_dropcluster --stop "$(ls /usr/lib/postgresql | sort -V | tail -n 1)" main \
     && install -d -o postgres -g postgres -m 700 /var/lib/postgresql/data \
     && install -d -o postgres -g postgres -m 2775 /var/run/postgresql
