@@ -214,7 +214,8 @@ for project in "${projects[@]}"; do
   since=$(date +%s%N)
   compose "$project" up -d --no-build > "$work/$project.log" 2>&1 \
     || { cat "$work/$project.log" >&2; fail "podman-compose up failed for $project"; }
-  step "$project: ready after $(wait_ready "$since" "$project") ms"
+  ready_ms=$(wait_ready "$since" "$project")
+  step "$project: ready after $ready_ms ms"
   node="${project}_orisun_1"
   if [ "$project" = orisun-check-external ]; then
     logs=$(podman logs "$node" 2>&1)
@@ -226,7 +227,8 @@ for project in "${projects[@]}"; do
   probe follow "$project-2"
   since=$(date +%s%N)
   compose "$project" restart orisun >> "$work/$project.log" 2>&1 || fail "podman-compose restart failed"
-  step "$project: node restarted, ready after $(wait_ready "$since" "$project after the restart") ms"
+  ready_ms=$(wait_ready "$since" "$project after the restart")
+  step "$project: node restarted, ready after $ready_ms ms"
   probe find "$project-1"
   probe follow "$project-3"
   compose "$project" down -v >> "$work/$project.log" 2>&1 || fail "podman-compose down failed for $project"
