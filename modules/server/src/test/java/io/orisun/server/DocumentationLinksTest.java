@@ -24,13 +24,6 @@ class DocumentationLinksTest {
 
     private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
 
-    /**
-     * Pages that links already announce but that are written apart from the rest of the documentation. A link to
-     * one of them is accepted while the page is missing and checked like any other once it exists; remove the entry
-     * then.
-     */
-    private static final Set<String> ANNOUNCED = Set.of("docs/operators/docker.md");
-
     /** {@code [text](target)} and {@code ![alt](target)}, with an optional title after the target. */
     private static final Pattern LINK = Pattern.compile("!?\\[(?:[^\\]\\[]|\\[[^\\]]*])*]\\(\\s*<?([^)\\s>]+)>?"
             + "(?:\\s+\"[^\"]*\")?\\s*\\)");
@@ -119,8 +112,7 @@ class DocumentationLinksTest {
             return List.of(where + " leaves the repository");
         }
         if (!Files.exists(resolved)) {
-            String relative = ROOT.relativize(resolved).toString().replace('\\', '/');
-            return ANNOUNCED.contains(relative) ? List.of() : List.of(where + " names no file");
+            return List.of(where + " names no file");
         }
         if (!fragment.isEmpty() && resolved.toString().endsWith(".md")
                 && !anchors(Files.readString(resolved)).contains(fragment)) {
