@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The load tool's command line, validated. Every option has a default, so {@code load} alone runs the whole matrix
@@ -103,27 +105,13 @@ record LoadOptions(
         Optional<String> baselineJdbc = Optional.empty();
         String baselineUser = "postgres";
         String baselinePassword = "postgres";
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("-h") || arg.equals("--help")) {
-                return Optional.empty();
-            }
-            if (arg.equals("--create-index")) {
-                createIndex = true;
-                continue;
-            }
-            String name;
-            String value;
-            int equals = arg.indexOf('=');
-            if (arg.startsWith("--") && equals > 0) {
-                name = arg.substring(0, equals);
-                value = arg.substring(equals + 1);
-            } else if (arg.startsWith("--") && i + 1 < args.length) {
-                name = arg;
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
+        Optional<List<Map.Entry<String, String>>> options = CommandLine.options(args, Set.of("--create-index"));
+        if (options.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Map.Entry<String, String> option : options.get()) {
+            String name = option.getKey();
+            String value = option.getValue();
             try {
                 switch (name) {
                     case "--target" -> target = value;
@@ -149,7 +137,7 @@ record LoadOptions(
                     default -> throw new IllegalArgumentException("unknown option " + name);
                 }
             } catch (NumberFormatException | ArithmeticException e) {
-                throw new IllegalArgumentException(name + ": '" + value + "' is not a valid number or duration", e);
+                throw CommandLine.badValue(option, e);
             }
         }
         WarmUp warmup = fixedWarmup.map(WarmUp::fixed).orElse(WarmUp.steady(warmupMax));
