@@ -2,12 +2,15 @@
 # The full load-tool matrix of benchmarks/README.md, from a fresh clone: builds the modules, the runtime image and
 # the benchmark jar, starts the image on spare ports with a fresh data directory, runs every scenario at every
 # concurrency with the JDBC baseline against the server's own PostgreSQL, samples the load average every 30 s, and
-# stops the server. Allow about 30 minutes with the defaults.
+# stops the server. Each row warms up until its rate is steady (at most ORISUN_BENCH_WARMUP_MAX), reports the cold
+# first seconds in their own columns, and the CPU per event of the server, PostgreSQL, nats-server and the tool.
+# Allow about 45 minutes with the defaults.
 #
 # Usage: benchmarks/matrix.sh [--no-build] [OUT.csv]     (OUT defaults to benchmarks/results/matrix-<UTC date>.csv)
 #
 # Environment (all optional): ORISUN_BENCH_PORT_BASE (26005), and the load tool's parameters
-#   ORISUN_BENCH_CONCURRENCY (1,4,16,64,256)  ORISUN_BENCH_DURATION (10s)  ORISUN_BENCH_WARMUP (3s)
+#   ORISUN_BENCH_CONCURRENCY (1,4,16,64,256)  ORISUN_BENCH_DURATION (10s)  ORISUN_BENCH_WARMUP (steady, or a fixed time)
+#   ORISUN_BENCH_WARMUP_MAX (60s)
 #   ORISUN_BENCH_PREPOPULATE (1e6)  ORISUN_BENCH_CARDINALITY (1e5)  ORISUN_BENCH_SCENARIOS (all of them)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -41,7 +44,8 @@ echo "matrix: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 "$JAVA_HOME/bin/java" -jar target/orisun-benchmarks.jar load \
   --target "localhost:$base" --user admin --password changeit --boundary orisun_test_1 \
   "${scenarios[@]}" --concurrency "${ORISUN_BENCH_CONCURRENCY:-1,4,16,64,256}" \
-  --duration "${ORISUN_BENCH_DURATION:-10s}" --warmup "${ORISUN_BENCH_WARMUP:-3s}" \
+  --duration "${ORISUN_BENCH_DURATION:-10s}" --warmup "${ORISUN_BENCH_WARMUP:-steady}" \
+  --warmup-max "${ORISUN_BENCH_WARMUP_MAX:-60s}" \
   --prepopulate-events "${ORISUN_BENCH_PREPOPULATE:-1e6}" --tag-cardinality "${ORISUN_BENCH_CARDINALITY:-1e5}" \
   --payload-bytes 256 --create-index \
   --baseline-jdbc "jdbc:postgresql://localhost:$((base + 2))/orisun" --baseline-user postgres --baseline-password postgres \

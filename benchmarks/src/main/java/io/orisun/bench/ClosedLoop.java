@@ -6,13 +6,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import org.HdrHistogram.Histogram;
 
 /**
- * Runs N clients in a closed loop (each sends its next request when the previous one has answered) for a warm-up,
- * then for the measured window, and prints a progress line every second. Only calls that complete inside the
+ * Runs N clients in a closed loop (each sends its next request when the previous one has answered) for a warm-up
+ * ({@link WarmUp}: by default until the rate is steady), then for the measured window, and prints a progress line
+ * every second. The CPU that the server, PostgreSQL, nats-server and the tool use in the window is read from
+ * {@code /proc} at its start and end ({@link ProcessCpu}). Only calls that complete inside the
  * measured window count. The gRPC scenarios and the JDBC baseline run through the same loop, so that their numbers
  * are taken the same way.
  */
@@ -71,18 +75,18 @@ final class ClosedLoop {
      * <p>Failures of calls are counted, not thrown. A client that cannot be opened ends the run with its
      * (unchecked) exception, after the clients opened so far are closed.
      */
-    static Tally.Totals run(String label, int concurrency, Duration warmup, Duration duration,
+    static Tally.Totals run(String label, int concurrency, WarmUp warmup, Duration duration,
                             IntFunction<? extends Client> clients) throws InterruptedException {
         return run(label, concurrency, warmup, duration, clients, Window.NONE);
     }
 
     /** As {@link #run(String, int, Duration, Duration, IntFunction)}, telling {@code window} when it opens and closes. */
-    static Tally.Totals run(String label, int concurrency, Duration warmup, Duration duration,
+    static Tally.Totals run(String label, int concurrency, WarmUp warmup, Duration duration,
                             IntFunction<? extends Client> clients, Window window) throws InterruptedException {
         return new ClosedLoop(label).measure(concurrency, warmup, duration, clients, window);
     }
 
-    private Tally.Totals measure(int concurrency, Duration warmup, Duration duration,
+    private Tally.Totals measure(int concurrency, WarmUp warmup, Duration duration,
                                  IntFunction<? extends Client> clients, Window window) throws InterruptedException {
         List<Client> opened = new ArrayList<>(concurrency);
         List<Thread> threads = new ArrayList<>(concurrency);
@@ -94,19 +98,21 @@ final class ClosedLoop {
                 Client client = opened.get(i);
                 threads.add(Thread.ofVirtual().name(label + "-" + i).start(() -> loop(client)));
             }
-            watch("warmup", warmup);
+            WarmUp.Outcome warm = warmUp(warmup);
             Tally measured = new Tally();
             current = measured;
+            ProcessCpu.Sample cpuAtStart = ProcessCpu.sample();
             window.opened();
             long start = System.nanoTime();
-            watch("measure", duration);
+            watch("measure", duration, new ArrayList<>(), rates -> false);
             // Calls completing from here on land in a tally nobody reads.
             current = new Tally();
+            ProcessCpu.Sample cpuAtEnd = ProcessCpu.sample();
             window.closed();
             double seconds = (System.nanoTime() - start) / 1e9;
             Tally.Totals totals = measured.totals(seconds);
             endProgress();
-            return totals;
+            return totals.with(warm, ProcessCpu.between(cpuAtStart, cpuAtEnd, totals.events()));
         } finally {
             stopping = true;
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
@@ -161,8 +167,36 @@ final class ClosedLoop {
         }
     }
 
-    /** Sleeps through a phase, printing what the current tally did in each second of it. */
-    private void watch(String phase, Duration length) throws InterruptedException {
+    /**
+     * Warms up: the cold part into a tally of its own, then the rest until the rate is steady or the time is up.
+     * The steadiness is judged on the rates of every second of the warm-up, the cold ones included.
+     */
+    private WarmUp.Outcome warmUp(WarmUp warmUp) throws InterruptedException {
+        long start = System.nanoTime();
+        List<Double> rates = new ArrayList<>();
+        Optional<Tally.Totals> cold = Optional.empty();
+        if (warmUp.cold().isPositive()) {
+            Tally coldTally = new Tally();
+            current = coldTally;
+            watch("cold", warmUp.cold(), rates, r -> false);
+            current = new Tally();
+            cold = Optional.of(coldTally.totals((System.nanoTime() - start) / 1e9));
+        }
+        boolean steady = warmUp.untilSteady() && WarmUp.isSteady(rates);
+        if (!steady) {
+            Duration left = warmUp.max().minus(warmUp.cold());
+            steady = watch("warmup", left, rates, warmUp.untilSteady() ? WarmUp::isSteady : r -> false)
+                    || WarmUp.isSteady(rates);
+        }
+        return new WarmUp.Outcome((System.nanoTime() - start) / 1e9, steady, cold);
+    }
+
+    /**
+     * Sleeps through a phase, printing what the current tally did in each second of it and adding that second's
+     * event rate to {@code rates}. Ends early, returning true, when {@code done} accepts the rates.
+     */
+    private boolean watch(String phase, Duration length, List<Double> rates, Predicate<List<Double>> done)
+            throws InterruptedException {
         long start = System.nanoTime();
         long end = start + length.toNanos();
         long lastEvents = current.events();
@@ -182,10 +216,15 @@ final class ClosedLoop {
                     (events - lastEvents) / seconds, (requests - lastRequests) / seconds,
                     interval.getTotalCount() == 0 ? Double.NaN : interval.getValueAtPercentile(99) / 1000.0,
                     tally.conflicts(), tally.errors()));
+            rates.add((events - lastEvents) / seconds);
             lastEvents = events;
             lastRequests = requests;
             lastPrint = now;
+            if (done.test(rates)) {
+                return true;
+            }
         }
+        return false;
     }
 
     /** Prints a progress line: rewritten in place on a terminal, one line per update otherwise. */

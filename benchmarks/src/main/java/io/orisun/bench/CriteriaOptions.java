@@ -3,7 +3,9 @@ package io.orisun.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The command line of {@code criteria}, validated. Every option has a default, so {@code criteria} alone measures
@@ -71,23 +73,13 @@ record CriteriaOptions(
         int warmup = 2;
         Duration deadline = Duration.ofSeconds(60);
         Optional<Path> out = Optional.empty();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("-h") || arg.equals("--help")) {
-                return Optional.empty();
-            }
-            String name;
-            String value;
-            int equals = arg.indexOf('=');
-            if (arg.startsWith("--") && equals > 0) {
-                name = arg.substring(0, equals);
-                value = arg.substring(equals + 1);
-            } else if (arg.startsWith("--") && i + 1 < args.length) {
-                name = arg;
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
+        Optional<List<Map.Entry<String, String>>> options = CommandLine.options(args, Set.of());
+        if (options.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Map.Entry<String, String> option : options.get()) {
+            String name = option.getKey();
+            String value = option.getValue();
             try {
                 switch (name) {
                     case "--target" -> target = value;
@@ -103,7 +95,7 @@ record CriteriaOptions(
                     default -> throw new IllegalArgumentException("unknown option " + name);
                 }
             } catch (NumberFormatException | ArithmeticException e) {
-                throw new IllegalArgumentException(name + ": '" + value + "' is not a valid number or duration", e);
+                throw CommandLine.badValue(option, e);
             }
         }
         return Optional.of(new CriteriaOptions(target, user, password, boundary, events, counts, repeat, warmup,

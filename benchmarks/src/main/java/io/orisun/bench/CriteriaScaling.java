@@ -66,26 +66,14 @@ public final class CriteriaScaling {
     }
 
     public static void main(String[] args) throws Exception {
-        int status = run(args);
-        if (status != 0) {
-            System.exit(status);
-        }
+        CommandLine.main(args, CriteriaOptions::parse, CriteriaOptions.USAGE, CriteriaScaling::run);
     }
 
     static int run(String[] args) throws Exception {
-        CriteriaOptions options;
-        try {
-            Optional<CriteriaOptions> parsed = CriteriaOptions.parse(args);
-            if (parsed.isEmpty()) {
-                System.out.print(CriteriaOptions.USAGE);
-                return 0;
-            }
-            options = parsed.get();
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(CriteriaOptions.USAGE);
-            return 64;
-        }
+        return CommandLine.run(args, CriteriaOptions::parse, CriteriaOptions.USAGE, CriteriaScaling::run);
+    }
+
+    private static int run(CriteriaOptions options) throws Exception {
         String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         long started = System.nanoTime();
         System.out.printf("# run_id: %s%n# target: %s%n# boundary: %s%n# events: %d%n# counts: %s%n"

@@ -61,16 +61,16 @@ final class JdbcBaseline implements AutoCloseable {
     }
 
     /** One INSERT and one commit per event, from {@code concurrency} connections. */
-    Tally.Totals perEvent(int concurrency, Duration warmup, Duration duration) throws Exception {
+    Tally.Totals perEvent(int concurrency, WarmUp warmup, Duration duration) throws Exception {
         return run("jdbc-1/commit", 1, false, concurrency, warmup, duration);
     }
 
     /** Batches of {@code batchSize} rows, one commit each, from {@code concurrency} connections. */
-    Tally.Totals batched(int batchSize, int concurrency, Duration warmup, Duration duration) throws Exception {
+    Tally.Totals batched(int batchSize, int concurrency, WarmUp warmup, Duration duration) throws Exception {
         return run("jdbc-batch-" + batchSize, batchSize, true, concurrency, warmup, duration);
     }
 
-    private Tally.Totals run(String label, int batchSize, boolean rewrite, int concurrency, Duration warmup,
+    private Tally.Totals run(String label, int batchSize, boolean rewrite, int concurrency, WarmUp warmup,
                              Duration duration) throws Exception {
         try (Connection connection = connect(false); Statement statement = connection.createStatement()) {
             statement.execute(TRUNCATE);

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The load tool's command line, validated. Every option has a default, so {@code load} alone runs the whole matrix
@@ -19,7 +21,7 @@ record LoadOptions(
         List<Scenario> scenarios,
         List<Integer> concurrency,
         Duration duration,
-        Duration warmup,
+        WarmUp warmup,
         long prepopulateEvents,
         int tagCardinality,
         int payloadBytes,
@@ -41,7 +43,11 @@ record LoadOptions(
                                          write-unconditional-{1,10,100,1000}, read-conditional, read-unconditional,
                                          subscribe-latency, catch-up-replay (all of them)
               --concurrency LIST         concurrent clients, one run per value (1,4,16,64,256)
-              --duration D --warmup D    measured time and unmeasured warm-up per run, e.g. 10s, 500ms (10s, 3s)
+              --duration D               measured time per run, e.g. 10s, 500ms (10s)
+              --warmup steady|D          unmeasured warm-up per run: until three consecutive seconds' rates lie
+                                         within 10% of their mean, or a fixed time such as 3s (steady); its first
+                                         3 s are reported as the cold figures
+              --warmup-max D             the longest steady warm-up (60s)
               --prepopulate-events N     unconditional events written before the runs, for the reads (0)
               --tag-cardinality N        distinct benchmark_context values among those events (100000)
               --payload-bytes N          size of each event's data JSON (256)
@@ -61,8 +67,8 @@ record LoadOptions(
         if (scenarios.isEmpty()) {
             throw new IllegalArgumentException("--scenarios names no scenario");
         }
-        if (duration.isZero() || duration.isNegative() || warmup.isNegative()) {
-            throw new IllegalArgumentException("--duration must be positive and --warmup not negative");
+        if (duration.isZero() || duration.isNegative()) {
+            throw new IllegalArgumentException("--duration must be positive");
         }
         if (prepopulateEvents < 0 || tagCardinality < 1 || payloadBytes < 0 || readCount < 1 || readCount > 10_000
                 || subscribeRate < 0) {
@@ -87,7 +93,8 @@ record LoadOptions(
         List<Scenario> scenarios = Scenario.ALL;
         List<Integer> concurrency = List.of(1, 4, 16, 64, 256);
         Duration duration = Duration.ofSeconds(10);
-        Duration warmup = Duration.ofSeconds(3);
+        Optional<Duration> fixedWarmup = Optional.empty();
+        Duration warmupMax = WarmUp.DEFAULT_MAX;
         long prepopulate = 0;
         int cardinality = 100_000;
         int payloadBytes = 256;
@@ -98,27 +105,13 @@ record LoadOptions(
         Optional<String> baselineJdbc = Optional.empty();
         String baselineUser = "postgres";
         String baselinePassword = "postgres";
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("-h") || arg.equals("--help")) {
-                return Optional.empty();
-            }
-            if (arg.equals("--create-index")) {
-                createIndex = true;
-                continue;
-            }
-            String name;
-            String value;
-            int equals = arg.indexOf('=');
-            if (arg.startsWith("--") && equals > 0) {
-                name = arg.substring(0, equals);
-                value = arg.substring(equals + 1);
-            } else if (arg.startsWith("--") && i + 1 < args.length) {
-                name = arg;
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
+        Optional<List<Map.Entry<String, String>>> options = CommandLine.options(args, Set.of("--create-index"));
+        if (options.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Map.Entry<String, String> option : options.get()) {
+            String name = option.getKey();
+            String value = option.getValue();
             try {
                 switch (name) {
                     case "--target" -> target = value;
@@ -128,7 +121,9 @@ record LoadOptions(
                     case "--scenarios" -> scenarios = Scenario.parseList(value);
                     case "--concurrency" -> concurrency = integers(value);
                     case "--duration" -> duration = duration(value);
-                    case "--warmup" -> warmup = duration(value);
+                    case "--warmup" -> fixedWarmup = value.equals("steady") ? Optional.empty()
+                            : Optional.of(nonNegative(name, duration(value)));
+                    case "--warmup-max" -> warmupMax = nonNegative(name, duration(value));
                     case "--prepopulate-events" -> prepopulate = count(value);
                     case "--tag-cardinality" -> cardinality = Math.toIntExact(count(value));
                     case "--payload-bytes" -> payloadBytes = Math.toIntExact(count(value));
@@ -142,9 +137,10 @@ record LoadOptions(
                     default -> throw new IllegalArgumentException("unknown option " + name);
                 }
             } catch (NumberFormatException | ArithmeticException e) {
-                throw new IllegalArgumentException(name + ": '" + value + "' is not a valid number or duration", e);
+                throw CommandLine.badValue(option, e);
             }
         }
+        WarmUp warmup = fixedWarmup.map(WarmUp::fixed).orElse(WarmUp.steady(warmupMax));
         return Optional.of(new LoadOptions(target, user, password, boundary, scenarios, concurrency, duration, warmup,
                 prepopulate, cardinality, payloadBytes, createIndex, readCount, subscribeRate, out, baselineJdbc,
                 baselineUser, baselinePassword));
@@ -174,6 +170,13 @@ record LoadOptions(
     }
 
     /** {@code 10s}, {@code 500ms}, {@code 2m}, or a plain number of seconds. */
+    private static Duration nonNegative(String option, Duration value) {
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(option + " must not be negative, got " + value);
+        }
+        return value;
+    }
+
     static Duration duration(String value) {
         String v = value.strip().toLowerCase(Locale.ROOT);
         if (v.endsWith("ms")) {

@@ -52,26 +52,14 @@ public final class LoadTool {
     }
 
     public static void main(String[] args) throws Exception {
-        int status = run(args);
-        if (status != 0) {
-            System.exit(status);
-        }
+        CommandLine.main(args, LoadOptions::parse, LoadOptions.USAGE, LoadTool::run);
     }
 
     static int run(String[] args) throws Exception {
-        LoadOptions options;
-        try {
-            Optional<LoadOptions> parsed = LoadOptions.parse(args);
-            if (parsed.isEmpty()) {
-                System.out.print(LoadOptions.USAGE);
-                return 0;
-            }
-            options = parsed.get();
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(LoadOptions.USAGE);
-            return 64;
-        }
+        return CommandLine.run(args, LoadOptions::parse, LoadOptions.USAGE, LoadTool::run);
+    }
+
+    private static int run(LoadOptions options) throws Exception {
         String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Payload payload = new Payload(options.payloadBytes());
         Map<String, String> run = describe(options, runId);

@@ -10,7 +10,10 @@ import java.util.function.Function;
 
 /**
  * Renders results as a text table for the console and as CSV and JSON files. Latencies are in milliseconds;
- * rates and ratios that do not apply are empty (CSV, table) or {@code null} (JSON).
+ * rates and ratios that do not apply are empty (CSV, table) or {@code null} (JSON). The warm-up column is its
+ * length in seconds, with {@code *} when the rate was not steady at its end; the cold columns are its first seconds;
+ * the CPU columns are microseconds of CPU per event of each process group in the measured window, {@code store}
+ * being the server, PostgreSQL and nats-server together.
  */
 final class Report {
 
@@ -35,6 +38,17 @@ final class Report {
             new Column("jdbc_batch", "%10s", r -> r.batched().isPresent() ? r.batchSize() : ""),
             new Column("jdbc_batch_ev/s", "%15s", r -> r.batched().map(b -> rate(b.eventsPerSecond())).orElse("")),
             new Column("ratio_batch", "%11s", r -> ratio(r.batchedRatio())),
+            new Column("warmup_s", "%8s", r -> warmUp(r.totals().warmUp())),
+            new Column("cold_ev/s", "%9s", r -> r.totals().warmUp().cold().map(c -> rate(c.eventsPerSecond())).orElse("")),
+            new Column("cold_p99_ms", "%11s",
+                    r -> r.totals().warmUp().cold().map(c -> millis(c.latencyMillis(99))).orElse("")),
+            new Column("cpu_us/ev_server", "%16s", r -> micros(r.totals().cpu().of("server"))),
+            new Column("cpu_us/ev_postgres", "%18s", r -> micros(r.totals().cpu().of("postgres"))),
+            new Column("cpu_us/ev_nats", "%14s", r -> micros(r.totals().cpu().of("nats"))),
+            new Column("cpu_us/ev_store", "%15s", r -> micros(r.totals().cpu().store())),
+            new Column("cpu_us/ev_tool", "%14s", r -> micros(r.totals().cpu().of("tool"))),
+            new Column("jdbc_1commit_cpu_us/ev_postgres", "%31s",
+                    r -> r.perEvent().map(b -> micros(b.cpu().of("postgres"))).orElse("")),
             new Column("delivery_p50_ms", "%15s", r -> r.delivery().map(d -> millis(d.latencyMillis(50))).orElse("")),
             new Column("delivery_p99_ms", "%15s", r -> r.delivery().map(d -> millis(d.latencyMillis(99))).orElse("")),
             new Column("delivery_p999_ms", "%16s",
@@ -109,13 +123,25 @@ final class Report {
             separator = ", ";
         }
         errors.append('}');
+        StringBuilder cpu = new StringBuilder("{");
+        separator = "";
+        for (Map.Entry<String, Double> group : t.cpu().microsPerEvent().entrySet()) {
+            cpu.append(separator).append(quote(group.getKey())).append(": ").append(number(group.getValue()));
+            separator = ", ";
+        }
+        cpu.append('}');
+        WarmUp.Outcome warm = t.warmUp();
+        String warmUp = warm == WarmUp.Outcome.NONE ? "null" : String.format(Locale.ROOT,
+                "{\"seconds\": %.1f, \"steady\": %s, \"cold\": %s}", warm.seconds(), warm.steady(),
+                optionalTotals(warm.cold()));
         return String.format(Locale.ROOT, "{\"seconds\": %.3f, \"requests\": %d, \"events\": %d, \"events_per_s\": %s,"
                         + " \"requests_per_s\": %s, \"p50_ms\": %s, \"p99_ms\": %s, \"p999_ms\": %s, \"max_ms\": %s,"
-                        + " \"conflicts\": %d, \"errors\": %d, \"error_kinds\": %s}",
+                        + " \"conflicts\": %d, \"errors\": %d, \"error_kinds\": %s, \"cpu_us_per_event\": %s,"
+                        + " \"warmup\": %s}",
                 t.seconds(), t.requests(), t.events(), number(t.eventsPerSecond()), number(t.requestsPerSecond()),
                 number(t.latencyMillis(50)), number(t.latencyMillis(99)), number(t.latencyMillis(99.9)),
                 number(t.latencyMicros().getTotalCount() == 0 ? Double.NaN : t.latencyMicros().getMaxValue() / 1000.0),
-                t.conflicts(), t.errors(), errors);
+                t.conflicts(), t.errors(), errors, cpu, warmUp);
     }
 
     private static String rate(double perSecond) {
@@ -124,6 +150,15 @@ final class Report {
 
     private static String millis(double millis) {
         return Double.isNaN(millis) ? "" : String.format(Locale.ROOT, "%.2f", millis);
+    }
+
+    /** The warm-up's length in whole seconds, marked with {@code *} when it ended before the rate was steady. */
+    private static String warmUp(WarmUp.Outcome warm) {
+        return warm == WarmUp.Outcome.NONE ? "" : String.format(Locale.ROOT, "%.0f%s", warm.seconds(), warm.steady() ? "" : "*");
+    }
+
+    private static String micros(java.util.Optional<Double> micros) {
+        return micros.map(m -> String.format(Locale.ROOT, "%.1f", m)).orElse("");
     }
 
     private static String ratio(double ratio) {

@@ -90,12 +90,21 @@ final class Tally {
         interval();
         Map<String, Long> kinds = new TreeMap<>();
         errorKinds.forEach((kind, count) -> kinds.put(kind, count.sum()));
-        return new Totals(seconds, requests(), events(), conflicts(), errors(), accumulated.copy(), kinds);
+        return new Totals(seconds, requests(), events(), conflicts(), errors(), accumulated.copy(), kinds,
+                WarmUp.Outcome.NONE, ProcessCpu.Use.NONE);
     }
 
-    /** A finished window's counts and latency distribution. */
+    /**
+     * A finished window's counts and latency distribution, with the warm-up that preceded it and the CPU that the
+     * processes under test used per event inside it, when the loop measured them.
+     */
     record Totals(double seconds, long requests, long events, long conflicts, long errors, Histogram latencyMicros,
-                  Map<String, Long> errorKinds) {
+                  Map<String, Long> errorKinds, WarmUp.Outcome warmUp, ProcessCpu.Use cpu) {
+
+        /** These totals with the warm-up before them and the CPU used in them. */
+        Totals with(WarmUp.Outcome warmUp, ProcessCpu.Use cpu) {
+            return new Totals(seconds, requests, events, conflicts, errors, latencyMicros, errorKinds, warmUp, cpu);
+        }
 
         double eventsPerSecond() {
             return events / seconds;

@@ -23,7 +23,7 @@ class LoadOptionsTest {
                 .containsExactly("write-conditional-1", "read-conditional");
         assertThat(options.concurrency()).containsExactly(1, 4, 16);
         assertThat(options.duration()).isEqualTo(Duration.ofMillis(500));
-        assertThat(options.warmup()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(options.warmup()).isEqualTo(WarmUp.fixed(Duration.ofSeconds(2)));
         assertThat(options.prepopulateEvents()).isEqualTo(1_000_000);
         assertThat(options.tagCardinality()).isEqualTo(100_000);
         assertThat(options.createIndex()).isTrue();
@@ -40,6 +40,18 @@ class LoadOptionsTest {
         assertThat(options.concurrency()).isEqualTo(List.of(1, 4, 16, 64, 256));
         assertThat(options.payloadBytes()).isEqualTo(256);
         assertThat(options.baselineJdbc()).isEmpty();
+    }
+
+    @Test
+    void warms_up_until_steady_by_default_and_for_a_fixed_time_on_request() {
+        assertThat(LoadOptions.parse(new String[0]).orElseThrow().warmup())
+                .isEqualTo(WarmUp.steady(Duration.ofSeconds(60)));
+        assertThat(LoadOptions.parse(new String[] {"--warmup", "steady", "--warmup-max", "90s"}).orElseThrow().warmup())
+                .isEqualTo(WarmUp.steady(Duration.ofSeconds(90)));
+        assertThat(LoadOptions.parse(new String[] {"--warmup", "0s"}).orElseThrow().warmup())
+                .isEqualTo(new WarmUp(Duration.ZERO, Duration.ZERO, false));
+        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--warmup", "-1s"}))
+                .hasMessageContaining("--warmup");
     }
 
     @Test
