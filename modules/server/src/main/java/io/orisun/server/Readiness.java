@@ -1,5 +1,7 @@
 package io.orisun.server;
 
+import io.orisun.server.web.AdminRoutes;
+
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.nats.client.Connection;
@@ -12,7 +14,7 @@ import javax.sql.DataSource;
  * background once a second, so health probes never wait on a dependency; the gRPC health service and the HTTP
  * endpoints report the same state.
  */
-public final class Readiness implements AutoCloseable {
+public final class Readiness implements AdminRoutes.Health, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Readiness.class.getName());
     private static final Duration INTERVAL = Duration.ofSeconds(1);
@@ -70,15 +72,18 @@ public final class Readiness implements AutoCloseable {
         }
     }
 
-    boolean ready() {
+    @Override
+    public boolean ready() {
         return postgresUp && natsUp && !closed;
     }
 
-    boolean postgresUp() {
+    @Override
+    public boolean postgresUp() {
         return postgresUp;
     }
 
-    boolean natsUp() {
+    @Override
+    public boolean natsUp() {
         return natsUp;
     }
 

@@ -122,6 +122,21 @@ class DashboardIT {
     }
 
     @Test
+    void the_root_of_the_admin_port_redirects_to_the_dashboard() throws Exception {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(node.adminUrl("/")).toURL().openConnection();
+        try {
+            connection.setInstanceFollowRedirects(false);
+            assertThat(connection.getResponseCode()).isEqualTo(303);
+            assertThat(connection.getHeaderField("Location")).isEqualTo("/dashboard");
+        } finally {
+            connection.disconnect();
+        }
+        Answer followed = send("GET", "/", Optional.empty(), Optional.empty());
+        assertThat(followed.statusCode()).isEqualTo(200);
+        assertThat(followed.body()).contains("<form id=\"login\"");
+    }
+
+    @Test
     void an_admin_sees_boundaries_counts_indexes_suggestions_and_users() throws Exception {
         save("dash_c", 2);
         // An unindexed read, so that the index advisor has a suggestion to show.

@@ -1,7 +1,6 @@
 package io.orisun.server.observe;
 
 import io.orisun.server.catalog.BoundaryRegistry;
-import io.orisun.server.rpc.SubscriptionEndpoints;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -52,11 +51,11 @@ public final class LogSampler {
     private final BoundaryRegistry boundaries;
     private final MeterRegistry registry;
     private final IndexAdvisor advisor;
-    private final SubscriptionEndpoints subscriptions;
+    private final LiveStreams subscriptions;
     private final Map<String, Sample> samples = new ConcurrentHashMap<>();
 
     public LogSampler(DataSource admin, BoundaryRegistry boundaries, MeterRegistry registry, IndexAdvisor advisor,
-               SubscriptionEndpoints subscriptions) {
+               LiveStreams subscriptions) {
         this.admin = admin;
         this.boundaries = boundaries;
         this.registry = registry;

@@ -1,7 +1,5 @@
 package io.orisun.server.rpc;
 
-import io.orisun.server.ServerContext;
-
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall;
@@ -99,15 +97,13 @@ public final class AuthInterceptor implements ServerInterceptor {
     private final Authenticator authenticator;
     private final String adminBoundary;
 
-    private AuthInterceptor(Authenticator authenticator, String adminBoundary) {
+    /**
+     * The interceptor of a node, authenticating with {@code authenticator} (the user directory its user RPCs
+     * share) and guarding the events of {@code adminBoundary}.
+     */
+    public AuthInterceptor(Authenticator authenticator, String adminBoundary) {
         this.authenticator = authenticator;
         this.adminBoundary = adminBoundary;
-    }
-
-    /** The interceptor of a node, authenticating against the same user directory as its user RPCs. */
-    public static AuthInterceptor create(ServerContext context, UserEndpoints users) {
-        return new AuthInterceptor(users.directory().authenticator(),
-                context.config().boundaries().adminBoundary());
     }
 
     private static Map.Entry<String, Access> rule(MethodDescriptor<?, ?> method, Access access) {

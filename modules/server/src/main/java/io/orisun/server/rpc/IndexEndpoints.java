@@ -1,7 +1,5 @@
 package io.orisun.server.rpc;
 
-import io.orisun.server.ServerContext;
-
 import io.orisun.api.FailedPrecondition;
 import io.orisun.api.InvalidRequest;
 import io.orisun.api.RequestLimits;
@@ -41,23 +39,11 @@ public final class IndexEndpoints {
     private final IndexAdvisor advisor;
     private final RequestLimits limits;
 
-    private IndexEndpoints(IndexAdmin indexes, IndexAdvisor advisor, RequestLimits limits) {
+    /** The RPCs over {@code indexes}, listing the suggestions of {@code advisor} after the recorded indexes. */
+    public IndexEndpoints(IndexAdmin indexes, IndexAdvisor advisor, RequestLimits limits) {
         this.indexes = indexes;
         this.advisor = advisor;
         this.limits = limits;
-    }
-
-    public static IndexEndpoints create(ServerContext context) {
-        IndexAdmin indexes = new IndexAdmin(context.admin(), List.of());
-        // Listen first, then add what is active: a boundary activated in between is added twice, harmlessly.
-        context.boundaries().onActivated(indexes::addBoundary);
-        context.boundaries().all().forEach(indexes::addBoundary);
-        return new IndexEndpoints(indexes, new IndexAdvisor(indexes), context.config().limits());
-    }
-
-    /** The advisor to report every criterion a read or a consistency check runs to. */
-    public IndexAdvisor advisor() {
-        return advisor;
     }
 
     CreateIndexResponse create(CreateIndexRequest request) {
@@ -90,7 +76,7 @@ public final class IndexEndpoints {
         return DropIndexResponse.getDefaultInstance();
     }
 
-    public ListIndexesResponse list(ListIndexesRequest request) {
+    ListIndexesResponse list(ListIndexesRequest request) {
         List<IndexEntry> entries = indexes.list(request.getBoundary());
         ListIndexesResponse.Builder response = ListIndexesResponse.newBuilder();
         for (IndexEntry entry : entries) {

@@ -1,13 +1,12 @@
 package io.orisun.server.rpc;
 
-import io.orisun.server.ServerContext;
-import io.orisun.server.config.OrisunConfig;
+import io.orisun.server.observe.LiveStreams;
+import io.orisun.transport.CoalescingWriter;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.orisun.api.LogObserver;
 import io.orisun.api.Position;
 import io.orisun.api.Query;
 import io.orisun.api.RequestLimits;
@@ -17,24 +16,19 @@ import io.orisun.proto.PubSubMessage;
 import io.orisun.proto.PublishToPubSubRequest;
 import io.orisun.proto.PublishToPubSubResponse;
 import io.orisun.proto.SubscribeToPubSubRequest;
-import io.orisun.publisher.BoundaryPublishers;
 import io.orisun.publisher.CatchUpRequest;
 import io.orisun.publisher.CatchUpSubscription;
 import io.orisun.publisher.CatchUpSubscriptions;
 import io.orisun.publisher.EventSink;
-import io.orisun.publisher.EventMac;
-import io.orisun.publisher.FeedSettings;
 import io.orisun.publisher.PubSub;
 import io.orisun.publisher.PubSubSubscription;
-import io.orisun.publisher.PublisherSettings;
-import io.orisun.transport.CoalescingWriter;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Catch-up subscriptions and plain pub/sub on {@code orisun.EventStore}, and the publishers that feed them.
+ * Catch-up subscriptions and plain pub/sub on {@code orisun.EventStore}.
  *
  * <p>Streaming calls run as blocking loops on the handler's virtual thread: {@code onNext} blocks while the client
  * is slow, which slows that stream alone. The server hands streaming handlers a {@link ServerCallStreamObserver},
@@ -46,40 +40,20 @@ public final class SubscriptionEndpoints implements AutoCloseable {
     private final CatchUpSubscriptions subscriptions;
     private final PubSub pubSub;
     private final RequestLimits limits;
+    private final LiveStreams streams;
     private final Set<PubSubSubscription> pubSubStreams = ConcurrentHashMap.newKeySet();
-    private final Set<LiveStream> catchUpStreams = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private SubscriptionEndpoints(CatchUpSubscriptions subscriptions, PubSub pubSub, RequestLimits limits) {
+    /**
+     * Streams the catch-up subscriptions of {@code subscriptions} and the pub/sub messages of {@code pubSub},
+     * recording every open stream in {@code streams}. The publishers that feed the subscriptions run on their own.
+     */
+    public SubscriptionEndpoints(CatchUpSubscriptions subscriptions, PubSub pubSub, RequestLimits limits,
+                                 LiveStreams streams) {
         this.subscriptions = subscriptions;
         this.pubSub = pubSub;
         this.limits = limits;
-    }
-
-    /**
-     * Starts a publisher for every active boundary and every boundary activated later, and the subscription
-     * service. Everything closes with the node: the streams (this object) first, then the publishers.
-     */
-    public static SubscriptionEndpoints create(ServerContext context, LogObserver observer, EventMac mac) {
-        OrisunConfig config = context.config();
-        PublisherSettings settings = config.publisher().withNodeId(context.nodeId());
-        BoundaryPublishers publishers = new BoundaryPublishers(context.nats(), context.eventLog(),
-                context.postgres()::connect, settings, mac, observer);
-        context.resources().onClose(publishers);
-        context.boundaries().all().forEach(publishers::start);
-        context.boundaries().onActivated(publishers::start);
-
-        CatchUpSubscriptions subscriptions = new CatchUpSubscriptions(context.nats(), context.eventLog(),
-                FeedSettings.of(settings.stream()), mac);
-        SubscriptionEndpoints endpoints = new SubscriptionEndpoints(subscriptions, new PubSub(context.nats()),
-                config.limits());
-        context.resources().onClose(endpoints);
-        return endpoints;
-    }
-
-    /** How many event messages the live feeds dropped because their MAC was missing or wrong. */
-    public long rejectedMessages() {
-        return subscriptions.rejectedMessages();
+        this.streams = streams;
     }
 
     void catchUp(CatchUpSubscribeToEventStoreRequest request, StreamObserver<Event> observer) {
@@ -97,8 +71,8 @@ public final class SubscriptionEndpoints implements AutoCloseable {
             return;
         }
         ServerCallStreamObserver<Event> call = (ServerCallStreamObserver<Event>) observer;
-        LiveStream stream = new LiveStream(request.getBoundary(), subscription.request().after().orElse(Position.NONE));
-        catchUpStreams.add(stream);
+        LiveStreams.CatchUpStream stream = streams.catchUpOpened(request.getBoundary(),
+                subscription.request().after().orElse(Position.NONE));
         try {
             call.setOnCancelHandler(subscription::cancel);
             // Events go out in as few socket writes as the stream allows: held back while the subscription has
@@ -111,7 +85,7 @@ public final class SubscriptionEndpoints implements AutoCloseable {
                         return;
                     }
                     observer.onNext(ProtoMapping.event(event));
-                    stream.delivered = event.position();
+                    stream.delivered(event.position());
                 }
 
                 @Override
@@ -125,46 +99,8 @@ public final class SubscriptionEndpoints implements AutoCloseable {
                 observer.onError(StatusMapping.toStatus(e));
             }
         } finally {
-            catchUpStreams.remove(stream);
+            streams.catchUpClosed(stream);
             subscription.close();
-        }
-    }
-
-    /** The open catch-up streams of {@code boundary}. */
-    public int activeCatchUps(String boundary) {
-        int count = 0;
-        for (LiveStream stream : catchUpStreams) {
-            if (stream.boundary.equals(boundary)) {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    /** The open pub/sub streams. */
-    public int activePubSubs() {
-        return pubSubStreams.size();
-    }
-
-    /** The position of the last event sent on the slowest open catch-up stream of {@code boundary}. */
-    public Optional<Position> slowestCatchUp(String boundary) {
-        Position slowest = null;
-        for (LiveStream stream : catchUpStreams) {
-            if (stream.boundary.equals(boundary) && (slowest == null || stream.delivered.compareTo(slowest) < 0)) {
-                slowest = stream.delivered;
-            }
-        }
-        return Optional.ofNullable(slowest);
-    }
-
-    /** An open catch-up stream and the position of the last event it sent (written by its own handler only). */
-    private static final class LiveStream {
-        private final String boundary;
-        private volatile Position delivered;
-
-        LiveStream(String boundary, Position start) {
-            this.boundary = boundary;
-            this.delivered = start;
         }
     }
 
@@ -186,6 +122,7 @@ public final class SubscriptionEndpoints implements AutoCloseable {
             return;
         }
         pubSubStreams.add(subscription);
+        streams.pubSubOpened();
         ServerCallStreamObserver<PubSubMessage> call = (ServerCallStreamObserver<PubSubMessage>) observer;
         try {
             call.setOnCancelHandler(subscription::cancel);
@@ -211,6 +148,7 @@ public final class SubscriptionEndpoints implements AutoCloseable {
             }
         } finally {
             pubSubStreams.remove(subscription);
+            streams.pubSubClosed();
             subscription.close();
         }
     }

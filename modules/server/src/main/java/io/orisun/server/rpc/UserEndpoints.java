@@ -1,8 +1,5 @@
 package io.orisun.server.rpc;
 
-import io.orisun.server.ServerContext;
-import io.orisun.server.config.OrisunConfig;
-
 import com.google.protobuf.Timestamp;
 import io.orisun.api.Unauthenticated;
 import io.orisun.auth.Authentication;
@@ -36,24 +33,8 @@ public final class UserEndpoints {
 
     private final UserDirectory directory;
 
-    private UserEndpoints(UserDirectory directory) {
+    public UserEndpoints(UserDirectory directory) {
         this.directory = directory;
-    }
-
-    /**
-     * Opens the node's user directory: its tables, the server secret and the first administrator when no user
-     * exists. Fails start-up when the database cannot be reached or the configured administrator is invalid.
-     */
-    public static UserEndpoints create(ServerContext context) {
-        OrisunConfig config = context.config();
-        UserDirectory directory = UserDirectory.start(config.auth(), context.admin(), context.eventLog());
-        context.resources().onClose(directory);
-        return new UserEndpoints(directory);
-    }
-
-    /** The node's user directory, which the authentication of every call shares. */
-    public UserDirectory directory() {
-        return directory;
     }
 
     CreateUserResponse create(CreateUserRequest request) {

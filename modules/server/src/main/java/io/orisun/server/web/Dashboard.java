@@ -1,10 +1,8 @@
 package io.orisun.server.web;
 
 import io.orisun.server.catalog.BoundaryRegistry;
+import io.orisun.server.observe.LiveStreams;
 import io.orisun.server.observe.LogSampler;
-import io.orisun.server.rpc.IndexEndpoints;
-import io.orisun.server.rpc.StatusMapping;
-import io.orisun.server.rpc.SubscriptionEndpoints;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.common.media.type.MediaTypes;
@@ -32,8 +30,10 @@ import io.orisun.auth.Credentials;
 import io.orisun.auth.Role;
 import io.orisun.auth.User;
 import io.orisun.auth.UserDirectory;
-import io.orisun.proto.IndexDefinition;
-import io.orisun.proto.ListIndexesRequest;
+import io.orisun.index.IndexAdmin;
+import io.orisun.index.IndexAdvisor;
+import io.orisun.index.IndexDefinition;
+import io.orisun.index.IndexEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -76,8 +76,9 @@ public final class Dashboard implements AutoCloseable {
     private final BoundaryRegistry boundaries;
     private final EventLog log;
     private final LogSampler sampler;
-    private final IndexEndpoints indexes;
-    private final SubscriptionEndpoints subscriptions;
+    private final IndexAdmin indexes;
+    private final IndexAdvisor advisor;
+    private final LiveStreams streams;
     private final MeterRegistry registry;
     private final BooleanSupplier ready;
     private final String page;
@@ -85,9 +86,14 @@ public final class Dashboard implements AutoCloseable {
     private final Thread throughputSampler;
     private volatile boolean closed;
 
+    /**
+     * The page of node {@code nodeId}, reading the same services as the gRPC API: the user directory, the active
+     * boundaries, the event log, the index administration and its advisor; {@code sampler}, {@code streams} and
+     * {@code registry} give the figures the metrics give, and {@code ready} the readiness of the node.
+     */
     public Dashboard(String nodeId, UserDirectory users, BoundaryRegistry boundaries, EventLog log, LogSampler sampler,
-              IndexEndpoints indexes, SubscriptionEndpoints subscriptions, MeterRegistry registry,
-              BooleanSupplier ready) {
+                     IndexAdmin indexes, IndexAdvisor advisor, LiveStreams streams, MeterRegistry registry,
+                     BooleanSupplier ready) {
         this.nodeId = nodeId;
         this.authenticator = users.authenticator();
         this.users = users;
@@ -95,7 +101,8 @@ public final class Dashboard implements AutoCloseable {
         this.log = log;
         this.sampler = sampler;
         this.indexes = indexes;
-        this.subscriptions = subscriptions;
+        this.advisor = advisor;
+        this.streams = streams;
         this.registry = registry;
         this.ready = ready;
         this.page = resource("dashboard.html");
@@ -207,23 +214,19 @@ public final class Dashboard implements AutoCloseable {
             });
             boundaryRows.add(row);
             try {
-                for (IndexDefinition index : indexes.list(ListIndexesRequest.newBuilder().setBoundary(boundary.name())
-                        .build()).getIndexesList()) {
-                    Map<String, Object> indexRow = new LinkedHashMap<>();
-                    indexRow.put("boundary", boundary.name());
-                    indexRow.put("name", index.getName());
-                    indexRow.put("fields", index.getFieldsList().stream()
-                            .map(f -> f.getJsonKey() + " " + f.getValueType().name().replace("VALUE_TYPE_", "")).toList());
-                    boolean suggested = index.getState() == io.orisun.proto.IndexState.INDEX_STATE_UNSPECIFIED;
-                    indexRow.put("state", suggested ? "SUGGESTED" : index.getState().name().replace("INDEX_STATE_", ""));
-                    indexRows.add(indexRow);
+                List<IndexEntry> entries = indexes.list(boundary.name());
+                for (IndexEntry entry : entries) {
+                    indexRows.add(indexRow(boundary, entry.definition(), entry.state().name()));
+                }
+                for (IndexDefinition suggestion : advisor.suggestions(boundary.name(), entries)) {
+                    indexRows.add(indexRow(boundary, suggestion, "SUGGESTED"));
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "listing the indexes of {0} failed: {1}", boundary.name(), e.toString());
             }
         }
         state.put("boundaries", boundaryRows);
-        state.put("pubSubSubscriptions", subscriptions.activePubSubs());
+        state.put("pubSubSubscriptions", streams.activePubSubs());
         state.put("indexes", indexRows);
         if (admin) {
             List<Map<String, Object>> userRows = new ArrayList<>();
@@ -235,6 +238,15 @@ public final class Dashboard implements AutoCloseable {
         }
         state.put("throughput", throughputSeries());
         json(res, Status.OK_200, state);
+    }
+
+    private static Map<String, Object> indexRow(BoundarySpec boundary, IndexDefinition index, String state) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("boundary", boundary.name());
+        row.put("name", index.name());
+        row.put("fields", index.fields().stream().map(f -> f.jsonKey() + " " + f.valueType().name()).toList());
+        row.put("state", state);
+        return row;
     }
 
     private void tail(ServerRequest req, ServerResponse res) {
@@ -257,12 +269,7 @@ public final class Dashboard implements AutoCloseable {
             }
             json(res, Status.OK_200, Map.of("boundary", boundary, "events", rows));
         } catch (OrisunException e) {
-            Status status = switch (StatusMapping.toStatus(e).getStatus().getCode()) {
-                case NOT_FOUND -> Status.NOT_FOUND_404;
-                case INVALID_ARGUMENT -> Status.BAD_REQUEST_400;
-                default -> Status.SERVICE_UNAVAILABLE_503;
-            };
-            json(res, status, Map.of("error", String.valueOf(e.getMessage())));
+            json(res, ErrorStatus.of(e), Map.of("error", String.valueOf(e.getMessage())));
         }
     }
 

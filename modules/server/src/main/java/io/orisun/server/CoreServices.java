@@ -1,0 +1,84 @@
+package io.orisun.server;
+
+import io.orisun.server.catalog.BoundaryCatalog;
+import io.orisun.server.catalog.BoundaryRegistry;
+import io.orisun.server.config.OrisunConfig;
+import io.orisun.server.observe.LiveStreams;
+import io.orisun.server.observe.LogObservation;
+import io.orisun.server.observe.NodeMetrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.nats.client.Connection;
+import io.orisun.api.BoundarySpec;
+import io.orisun.api.EventLog;
+import io.orisun.auth.UserDirectory;
+import io.orisun.ccc.PgEventLog;
+import io.orisun.index.IndexAdmin;
+import io.orisun.index.IndexAdvisor;
+import io.orisun.publisher.BoundaryPublishers;
+import io.orisun.publisher.CatchUpSubscriptions;
+import io.orisun.publisher.EventMac;
+import io.orisun.publisher.FeedSettings;
+import io.orisun.publisher.PubSub;
+import io.orisun.publisher.PublisherSettings;
+import java.util.List;
+
+/**
+ * The application services of a node, which the gRPC endpoints and the dashboard both work through: the event log,
+ * the boundaries it serves and their catalog, index administration and its advisor, the feeds of catch-up
+ * subscriptions and pub/sub (with the publishers that fill them), the open streams, and the user directory.
+ *
+ * <p>{@link #start} builds them in dependency order and connects each per-boundary component to the
+ * {@link BoundaryRegistry} before the catalog activates the boundaries created at runtime.
+ */
+record CoreServices(EventLog eventLog, BoundaryRegistry boundaries, BoundaryCatalog catalog, IndexAdmin indexes,
+                    IndexAdvisor advisor, CatchUpSubscriptions catchUps, PubSub pubSub, LiveStreams streams,
+                    UserDirectory users) {
+
+    static CoreServices start(OrisunConfig config, String nodeId, Database database, Connection nats, EventMac mac,
+                              LogObservation observation, NodeMetrics metrics, Resources resources,
+                              StartupPhases phases) {
+        List<BoundarySpec> configured = config.boundaries().boundaries();
+        PgEventLog eventLog = resources.add(eventLog(config, database, observation));
+        BoundaryRegistry boundaries = new BoundaryRegistry(configured);
+        boundaries.onActivated(eventLog::addBoundary);
+        phases.mark("event log");
+
+        IndexAdmin indexes = new IndexAdmin(database.admin(), List.of());
+        // Listen first, then add what is active: a boundary activated in between is added twice, harmlessly.
+        boundaries.onActivated(indexes::addBoundary);
+        boundaries.all().forEach(indexes::addBoundary);
+        IndexAdvisor advisor = new IndexAdvisor(indexes);
+
+        PublisherSettings publishing = config.publisher().withNodeId(nodeId);
+        BoundaryPublishers publishers = resources.add(new BoundaryPublishers(nats, eventLog, database.direct()::connect,
+                publishing, mac, observation));
+        boundaries.all().forEach(publishers::start);
+        boundaries.onActivated(publishers::start);
+        CatchUpSubscriptions catchUps = resources.add(new CatchUpSubscriptions(nats, eventLog, FeedSettings.of(publishing.stream()),
+                mac));
+        LiveStreams streams = new LiveStreams();
+        FunctionCounter.builder("orisun.feed.rejected.messages", catchUps, CatchUpSubscriptions::rejectedMessages)
+                .description("NATS messages the live feeds dropped because their MAC was missing or wrong")
+                .register(metrics.registry());
+        Gauge.builder("orisun.pubsub.subscriptions.active", streams, LiveStreams::activePubSubs)
+                .description("Open pub/sub subscription streams").register(metrics.registry());
+        phases.mark("publishers");
+
+        UserDirectory users = resources.add(UserDirectory.start(config.auth(), database.admin(), eventLog));
+        phases.mark("users");
+
+        BoundaryCatalog catalog = resources.add(new BoundaryCatalog(eventLog, database.admin(), boundaries,
+                config.boundaries().adminBoundary(), configured));
+        catalog.start();
+        phases.mark("boundary catalog");
+        return new CoreServices(eventLog, boundaries, catalog, indexes, advisor, catchUps, new PubSub(nats), streams,
+                users);
+    }
+
+    private static PgEventLog eventLog(OrisunConfig config, Database database, LogObservation observation) {
+        return new PgEventLog(database.writes(), database.reads(), config.boundaries().boundaries(),
+                config.groupCommit(), observation, config.limits().readBudget());
+    }
+}

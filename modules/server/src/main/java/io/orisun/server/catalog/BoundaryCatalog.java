@@ -1,0 +1,351 @@
+package io.orisun.server.catalog;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orisun.api.AlreadyExists;
+import io.orisun.api.AppendCondition;
+import io.orisun.api.BoundarySpec;
+import io.orisun.api.ConsistencyViolation;
+import io.orisun.api.Criterion;
+import io.orisun.api.Direction;
+import io.orisun.api.Event;
+import io.orisun.api.EventLog;
+import io.orisun.api.EventToSave;
+import io.orisun.api.InvalidRequest;
+import io.orisun.api.NotFound;
+import io.orisun.api.OrisunException;
+import io.orisun.api.Position;
+import io.orisun.api.Query;
+import io.orisun.api.ReadRequest;
+import io.orisun.api.ReadStart;
+import io.orisun.api.SaveRequest;
+import io.orisun.api.SaveResult;
+import io.orisun.api.Tag;
+import io.orisun.ccc.BoundarySchema;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+
+/**
+ * The boundary catalog: boundaries created at runtime, each in a PostgreSQL schema.
+ *
+ * <p>The catalog is a sequence of events in the admin boundary: {@code $BoundaryCreated} (name, description,
+ * placement; status PROVISIONING), then {@code $BoundaryActivated} (ACTIVE) or {@code $BoundaryProvisioningFailed}
+ * (FAILED, with the error). Each is saved with the consistency check on the context {@code boundary=<name>}, so
+ * two nodes creating one name cannot both succeed, and only one outcome is recorded. Provisioning migrates the
+ * boundary's tables ({@link BoundarySchema#apply}) and activates it on this node, which tells the event log and
+ * every other listener of the {@link BoundaryRegistry}.
+ *
+ * <p>Every node reads the catalog events at {@link #start()} and every {@link #POLL_INTERVAL}, and activates the
+ * ACTIVE boundaries it does not serve yet; at start it also finishes any creation left PROVISIONING by a node that
+ * stopped half-way. A FAILED boundary may be created again. The configured boundaries ({@code ORISUN_BOUNDARIES},
+ * {@code ORISUN_PG_SCHEMAS}) are listed as ACTIVE and as existing before the catalog.
+ */
+public final class BoundaryCatalog implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(BoundaryCatalog.class.getName());
+
+    static final String CREATED = "$BoundaryCreated";
+    static final String ACTIVATED = "$BoundaryActivated";
+    static final String FAILED = "$BoundaryProvisioningFailed";
+    static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+
+    private static final Query CATALOG = Query.of(Criterion.of(Tag.of("eventType", CREATED)),
+            Criterion.of(Tag.of("eventType", ACTIVATED)), Criterion.of(Tag.of("eventType", FAILED)));
+    private static final int MAX_DESCRIPTION_LENGTH = 1024;
+    private static final int MAX_ERROR_LENGTH = 1024;
+    private static final int PAGE = 500;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final EventLog eventLog;
+    private final DataSource admin;
+    private final BoundaryRegistry registry;
+    private final String adminBoundary;
+    private final Map<String, BoundarySpec> configured = new LinkedHashMap<>();
+    private final Map<String, BoundaryEntry> catalog = new LinkedHashMap<>();
+    private final Set<String> activationFailures = new HashSet<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ScheduledExecutorService poller;
+    private Position seen = Position.NONE;
+    private volatile boolean pollFailing;
+
+    /**
+     * A catalog kept in {@code adminBoundary} of {@code eventLog}, migrating boundaries through {@code admin} and
+     * activating them in {@code registry}. Nothing is read until {@link #start()}.
+     */
+    public BoundaryCatalog(EventLog eventLog, DataSource admin, BoundaryRegistry registry, String adminBoundary,
+                           Collection<BoundarySpec> configuredBoundaries) {
+        this.eventLog = eventLog;
+        this.admin = admin;
+        this.registry = registry;
+        this.adminBoundary = adminBoundary;
+        configuredBoundaries.forEach(b -> configured.put(b.name(), b));
+        this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform()
+                .name("orisun-boundary-catalog").daemon().unstarted(runnable));
+    }
+
+    /**
+     * Reads the catalog, activates its ACTIVE boundaries on this node, finishes creations left PROVISIONING, and
+     * starts watching for boundaries created by other nodes.
+     */
+    public void start() {
+        catchUp();
+        finishInterruptedCreations();
+        long period = POLL_INTERVAL.toMillis();
+        poller.scheduleWithFixedDelay(this::pollQuietly, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Creates and provisions a boundary, and answers its catalog entry: ACTIVE, or FAILED with the reason.
+     *
+     * @throws InvalidRequest for an invalid name, schema, backend or description
+     * @throws AlreadyExists  when the name is configured or in the catalog (unless its creation FAILED)
+     */
+    public BoundaryEntry create(NewBoundary request) {
+        BoundarySpec spec = spec(request);
+        catchUp();
+        if (configured.containsKey(spec.name())) {
+            throw new AlreadyExists("boundary " + spec.name() + " already exists (it is configured)");
+        }
+        Optional<BoundaryEntry> existing = entry(spec.name());
+        if (existing.isPresent() && existing.get().status() != BoundaryStatus.FAILED) {
+            throw new AlreadyExists("boundary " + spec.name() + " already exists");
+        }
+        Criterion context = about(spec.name());
+        Position expected = eventLog.latest(adminBoundary, List.of(context)).contextPosition();
+        Map<String, Object> definition = new LinkedHashMap<>();
+        definition.put("boundary", spec.name());
+        definition.put("description", spec.description());
+        definition.put("backend", BoundaryEntry.BACKEND);
+        definition.put("namespace", spec.schema());
+        definition.put("existed_before_catalog", request.existedBeforeCatalog());
+        SaveResult defined;
+        try {
+            defined = save(CREATED, definition, context, expected);
+        } catch (ConsistencyViolation e) {
+            throw new AlreadyExists("boundary " + spec.name() + " already exists", e);
+        }
+        LOG.log(System.Logger.Level.INFO, "provisioning boundary {0} in schema {1}", spec.name(), spec.schema());
+        provision(spec, defined.last());
+        catchUp();
+        return entry(spec.name()).orElseThrow();
+    }
+
+    /** Every configured boundary, then the catalog's, in the order they were created. */
+    public List<BoundaryEntry> list() {
+        catchUp();
+        List<BoundaryEntry> entries = new ArrayList<>();
+        configured.values().forEach(spec -> entries.add(BoundaryEntry.configured(spec)));
+        snapshot().stream().filter(e -> !configured.containsKey(e.spec().name())).forEach(entries::add);
+        return entries;
+    }
+
+    /**
+     * One boundary.
+     *
+     * @throws InvalidRequest for an invalid name
+     * @throws NotFound       when no boundary has that name
+     */
+    public BoundaryEntry get(String boundary) {
+        String name = BoundarySpec.requireBoundaryName(boundary);
+        BoundarySpec spec = configured.get(name);
+        if (spec != null) {
+            return BoundaryEntry.configured(spec);
+        }
+        Optional<BoundaryEntry> entry = entry(name);
+        if (entry.isEmpty()) {
+            catchUp();
+            entry = entry(name);
+        }
+        return entry.orElseThrow(() -> new NotFound("no boundary is named " + name));
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+
+    private static BoundarySpec spec(NewBoundary request) {
+        String name = BoundarySpec.requireBoundaryName(request.name());
+        String backend = request.backend().strip();
+        if (!backend.isEmpty() && !backend.equalsIgnoreCase(BoundaryEntry.BACKEND)) {
+            throw new InvalidRequest("placement backend '" + OrisunException.echo(backend) + "' is not supported; the"
+                    + " backend is " + BoundaryEntry.BACKEND);
+        }
+        String namespace = request.namespace().strip();
+        String schema = namespace.isEmpty() ? name : BoundarySpec.requireIdentifier("schema", namespace);
+        String description = request.description();
+        if (description.length() > MAX_DESCRIPTION_LENGTH) {
+            throw new InvalidRequest("description is longer than " + MAX_DESCRIPTION_LENGTH + " characters");
+        }
+        if (description.indexOf('\0') >= 0) {
+            throw new InvalidRequest("description must not contain a NUL character");
+        }
+        return new BoundarySpec(name, schema, description);
+    }
+
+    /**
+     * Migrates and activates the boundary, then records the outcome, unless another node recorded one first for
+     * the same definition.
+     */
+    private void provision(BoundarySpec spec, Position definition) {
+        Map<String, Object> outcome = new LinkedHashMap<>();
+        outcome.put("boundary", spec.name());
+        String type;
+        try {
+            BoundarySchema.apply(admin, spec);
+            registry.activate(spec);
+            type = ACTIVATED;
+            LOG.log(System.Logger.Level.INFO, "boundary {0} is active", spec.name());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "provisioning boundary " + spec.name() + " failed", e);
+            type = FAILED;
+            String reason = e instanceof OrisunException ? e.getMessage() : e.getClass().getSimpleName();
+            outcome.put("error", reason.length() > MAX_ERROR_LENGTH ? reason.substring(0, MAX_ERROR_LENGTH) + "..." : reason);
+        }
+        try {
+            save(type, outcome, about(spec.name()), definition);
+        } catch (ConsistencyViolation e) {
+            LOG.log(System.Logger.Level.DEBUG, "another node recorded the outcome of boundary {0} first", spec.name());
+        }
+    }
+
+    private void finishInterruptedCreations() {
+        for (BoundaryEntry entry : snapshot()) {
+            if (entry.status() == BoundaryStatus.PROVISIONING) {
+                LOG.log(System.Logger.Level.INFO, "finishing the creation of boundary {0}", entry.spec().name());
+                provision(entry.spec(), entry.definitionPosition().orElseThrow());
+            }
+        }
+        catchUp();
+    }
+
+    /** Reads the catalog events this node has not seen, and activates the ACTIVE boundaries it does not serve. */
+    private void catchUp() {
+        lock.lock();
+        try {
+            while (true) {
+                ReadStart start = seen.equals(Position.NONE) ? ReadStart.edge() : ReadStart.after(seen);
+                List<Event> page = eventLog.read(new ReadRequest(adminBoundary, CATALOG, start, Direction.ASC, PAGE));
+                page.forEach(this::fold);
+                if (!page.isEmpty()) {
+                    seen = page.getLast().position();
+                }
+                if (page.size() < PAGE) {
+                    break;
+                }
+            }
+            for (BoundaryEntry entry : catalog.values()) {
+                if (entry.status() == BoundaryStatus.ACTIVE && registry.find(entry.spec().name()).isEmpty()) {
+                    activate(entry.spec());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void activate(BoundarySpec spec) {
+        try {
+            BoundarySchema.apply(admin, spec);
+            registry.activate(spec);
+            activationFailures.remove(spec.name());
+            LOG.log(System.Logger.Level.INFO, "boundary {0} from the catalog is active on this node", spec.name());
+        } catch (RuntimeException e) {
+            // Retried on every poll; logged once until it works.
+            if (activationFailures.add(spec.name())) {
+                LOG.log(System.Logger.Level.WARNING, "activating boundary " + spec.name() + " from the catalog failed", e);
+            }
+        }
+    }
+
+    private void fold(Event event) {
+        JsonNode data;
+        try {
+            data = JSON.readTree(event.data());
+        } catch (JsonProcessingException e) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring catalog event {0}: its data is not JSON", event.position());
+            return;
+        }
+        String name = data.path("boundary").asText("");
+        try {
+            switch (event.eventType()) {
+                case CREATED -> catalog.put(name, new BoundaryEntry(
+                        new BoundarySpec(name, data.path("namespace").asText(""), data.path("description").asText("")),
+                        data.path("existed_before_catalog").asBoolean(false), BoundaryStatus.PROVISIONING, "",
+                        Optional.of(event.position()), Optional.of(event.position())));
+                case ACTIVATED -> catalog.computeIfPresent(name,
+                        (n, e) -> e.withStatus(BoundaryStatus.ACTIVE, "", event.position()));
+                case FAILED -> catalog.computeIfPresent(name,
+                        (n, e) -> e.withStatus(BoundaryStatus.FAILED, data.path("error").asText(""), event.position()));
+                default -> {
+                }
+            }
+        } catch (InvalidRequest e) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring catalog event at {0}: {1}", event.position(), e.getMessage());
+        }
+    }
+
+    private Optional<BoundaryEntry> entry(String name) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(catalog.get(name));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<BoundaryEntry> snapshot() {
+        lock.lock();
+        try {
+            return List.copyOf(catalog.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private SaveResult save(String type, Map<String, Object> data, Criterion context, Position expected) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("catalog event data could not be written as JSON", e);
+        }
+        return eventLog.save(new SaveRequest(adminBoundary, AppendCondition.contextAt(Query.of(context), expected),
+                List.of(new EventToSave(UUID.randomUUID().toString(), type, json, "{}"))));
+    }
+
+    private static Criterion about(String name) {
+        return Criterion.of(Tag.of("boundary", name));
+    }
+
+    private void pollQuietly() {
+        try {
+            catchUp();
+            if (pollFailing) {
+                pollFailing = false;
+                LOG.log(System.Logger.Level.INFO, "reading the boundary catalog works again");
+            }
+        } catch (RuntimeException e) {
+            // One line per outage, not one per poll.
+            if (!pollFailing) {
+                pollFailing = true;
+                LOG.log(System.Logger.Level.WARNING, "reading the boundary catalog failed; boundaries created on other"
+                        + " nodes are not activated here until it works again", e);
+            }
+        }
+    }
+}
