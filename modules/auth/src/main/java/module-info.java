@@ -8,6 +8,7 @@ module io.orisun.auth {
     requires io.orisun.api;
     requires java.sql;
     requires bcrypt;
+    requires com.fasterxml.jackson.databind;
 
     exports io.orisun.auth;
 }

@@ -181,10 +181,14 @@ public record RequestLimits(int criteria, int tagsPerCriterion, int tagKeyLength
      * takes at most three bytes (a surrogate pair four), so short texts need no counting.
      */
     static long utf8Length(String text, int limit) {
-        return 3L * text.length() <= limit ? text.length() : exactUtf8Length(text);
+        return 3L * text.length() <= limit ? text.length() : utf8Length(text);
     }
 
-    private static long exactUtf8Length(String text) {
+    /**
+     * The length of {@code text} in UTF-8 bytes, counted without encoding it: one to three bytes a UTF-16 unit, four
+     * a surrogate pair. An unpaired surrogate counts three bytes, the most any encoder writes for it.
+     */
+    public static long utf8Length(String text) {
         long bytes = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -84,6 +84,7 @@ class RequestLimitsTest {
     void utf8_lengths_match_the_encoder(String text) {
         String longer = text.repeat(50);
         assertThat(RequestLimits.utf8Length(longer, 1)).isEqualTo(longer.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(RequestLimits.utf8Length(text)).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
     }
 
     @Test

@@ -8,9 +8,6 @@ import io.orisun.api.BoundarySpec;
  */
 final class AuthStatements {
 
-    /** Serializes the creation of the tables across nodes starting together. */
-    static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
-
     final String insertSecret;
     final String selectSecret;
     final String lockCheckpoint;

@@ -1,6 +1,7 @@
 package io.orisun.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.orisun.api.RequestLimits;
 import io.orisun.api.Unavailable;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -49,7 +50,7 @@ final class PasswordHasher {
 
     /** Whether {@code password} is short enough for bcrypt to read all of it. */
     static boolean fits(String password) {
-        return utf8Length(password) <= MAX_PASSWORD_BYTES;
+        return RequestLimits.utf8Length(password) <= MAX_PASSWORD_BYTES;
     }
 
     /** A new salted hash of an acceptable password (see {@link NewUser#requirePassword}). */
@@ -114,23 +115,5 @@ final class PasswordHasher {
     /** How many password checks ran since this hasher was made. */
     long checks() {
         return checks.get();
-    }
-
-    private static int utf8Length(String text) {
-        int bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 }

@@ -63,7 +63,7 @@ sealed interface UserEvent {
 
         @Override
         public EventToSave toEvent(HashSeal seal) {
-            String data = JsonObject.builder()
+            String data = EventJson.object()
                     .put("user_id", userId)
                     .put("username", username)
                     .put("name", name)
@@ -72,7 +72,7 @@ sealed interface UserEvent {
                     .put("credential_version", credentialVersion)
                     .put("created_at", at.toString())
                     .put("updated_at", at.toString())
-                    .build();
+                    .write();
             return new EventToSave(UUID.randomUUID().toString(), CREATED, data, "{}");
         }
 
@@ -92,13 +92,13 @@ sealed interface UserEvent {
             implements UserEvent {
         @Override
         public EventToSave toEvent(HashSeal seal) {
-            String data = JsonObject.builder()
+            String data = EventJson.object()
                     .put("user_id", userId)
                     .put("username", username)
                     .put("password_hash", seal.seal(passwordHash, userId))
                     .put("credential_version", credentialVersion)
                     .put("updated_at", at.toString())
-                    .build();
+                    .write();
             return new EventToSave(UUID.randomUUID().toString(), PASSWORD_CHANGED, data, "{}");
         }
 
@@ -113,11 +113,11 @@ sealed interface UserEvent {
     record Deleted(String userId, String username, Instant at) implements UserEvent {
         @Override
         public EventToSave toEvent(HashSeal seal) {
-            String data = JsonObject.builder()
+            String data = EventJson.object()
                     .put("user_id", userId)
                     .put("username", username)
                     .put("deleted_at", at.toString())
-                    .build();
+                    .write();
             return new EventToSave(UUID.randomUUID().toString(), DELETED, data, "{}");
         }
     }
@@ -128,7 +128,7 @@ sealed interface UserEvent {
      * @throws IllegalArgumentException when the event is not a well-formed user event sealed by this server
      */
     static UserEvent from(Event event, HashSeal seal) {
-        JsonObject data = JsonObject.parse(event.data());
+        EventJson data = EventJson.parse(event.data());
         String userId = data.text("user_id");
         String username = data.text("username");
         try {

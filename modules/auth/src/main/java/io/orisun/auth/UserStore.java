@@ -1,9 +1,11 @@
 package io.orisun.auth;
 
+import io.orisun.api.AdvisoryLock;
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.FailedPrecondition;
 import io.orisun.api.OrisunException;
 import io.orisun.api.Position;
+import io.orisun.api.SqlCondition;
 import io.orisun.api.Unavailable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,10 +55,7 @@ final class UserStore {
                 .replace("${schema}", BoundarySpec.quote(boundary.schema()))
                 .replace("${boundary}", boundary.name());
         inTransaction("creating the users tables", connection -> {
-            try (PreparedStatement lock = connection.prepareStatement(AuthStatements.LOCK)) {
-                lock.setString(1, boundary.schema() + "." + boundary.name() + "#auth");
-                lock.execute();
-            }
+            AdvisoryLock.acquireForTransaction(connection, boundary.schema() + "." + boundary.name() + "#auth");
             try (Statement statement = connection.createStatement()) {
                 statement.execute(script);
             }
@@ -249,13 +248,14 @@ final class UserStore {
     }
 
     private OrisunException failure(String what, SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        // Connection failures (08), resource exhaustion (53), shutdown (57) and lost races (40) may pass on retry.
-        if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("40")
-                || state.isEmpty()) {
-            return new Unavailable("the database could not be reached while " + what + " (SQLSTATE " + state + ")", e);
-        }
-        return new FailedPrecondition(what + " in schema " + boundary.schema() + " failed (SQLSTATE " + state + ")", e);
+        String state = SqlCondition.sqlState(e).orElse("");
+        return switch (SqlCondition.of(e)) {
+            // A lost connection, a cancelled statement, a lost race and a failure without a cause may pass on retry.
+            case UNAVAILABLE, CANCELLED, ROLLED_BACK, NO_SQLSTATE -> new Unavailable(
+                    "the database could not be reached while " + what + " (SQLSTATE " + state + ")", e);
+            default -> new FailedPrecondition(what + " in schema " + boundary.schema() + " failed (SQLSTATE " + state
+                    + ")", e);
+        };
     }
 
     private static String script() {

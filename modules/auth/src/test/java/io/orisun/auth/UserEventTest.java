@@ -37,6 +37,32 @@ class UserEventTest {
     }
 
     @Test
+    void events_are_written_in_the_json_form_that_earlier_versions_stored() {
+        UserEvent.Created created = new UserEvent.Created("id-1", "alice", "Alice \"A\"", Set.of(Role.OPERATIONS, Role.ADMIN),
+                "$2a$10$hash", 1, AT);
+        String data = created.toEvent(seal).data();
+        String sealed = EventJson.parse(data).text("password_hash");
+        assertThat(data).isEqualTo("{\"user_id\":\"id-1\",\"username\":\"alice\",\"name\":\"Alice \\\"A\\\"\","
+                + "\"roles\":[\"ADMIN\",\"OPERATIONS\"],\"password_hash\":\"" + sealed + "\",\"credential_version\":1,"
+                + "\"created_at\":\"2026-03-01T10:00:00.123456Z\",\"updated_at\":\"2026-03-01T10:00:00.123456Z\"}");
+        assertThat(new UserEvent.Deleted("id-1", "alice", AT).toEvent(seal).data())
+                .isEqualTo("{\"user_id\":\"id-1\",\"username\":\"alice\",\"deleted_at\":\"2026-03-01T10:00:00.123456Z\"}");
+    }
+
+    @Test
+    void a_creation_stored_by_an_earlier_version_and_returned_as_jsonb_reads_back() {
+        String sealed = EventJson.parse(new UserEvent.Created("id-1", "alice", "Alice", Set.of(Role.ADMIN), "$2a$10$hash",
+                1, AT).toEvent(seal).data()).text("password_hash");
+        // PostgreSQL's jsonb output: keys ordered by length then bytes, a space after each colon and comma.
+        String jsonb = "{\"name\": \"Alice\", \"roles\": [\"ADMIN\"], \"user_id\": \"id-1\", \"username\": \"alice\","
+                + " \"created_at\": \"2026-03-01T10:00:00.123456Z\", \"updated_at\": \"2026-03-01T10:00:00.123456Z\","
+                + " \"password_hash\": \"" + sealed + "\", \"credential_version\": 1}";
+        Event event = new Event("e", "$UserCreated", jsonb, "{}", new Position(1, 0), AT);
+        assertThat(UserEvent.from(event, seal)).isEqualTo(new UserEvent.Created("id-1", "alice", "Alice", Set.of(Role.ADMIN),
+                "$2a$10$hash", 1, AT));
+    }
+
+    @Test
     void a_password_change_and_a_deletion_read_back() {
         UserEvent.PasswordChanged changed = new UserEvent.PasswordChanged("id-1", "alice", "$2a$10$new", 2, AT);
         UserEvent.Deleted deleted = new UserEvent.Deleted("id-1", "alice", AT);
@@ -65,5 +91,7 @@ class UserEventTest {
         assertThatThrownBy(() -> UserEvent.from(missing, seal)).isInstanceOf(IllegalArgumentException.class);
         Event badRole = new Event("e", "$UserCreated", plain.data().replace("ADMIN", "ROOT"), "{}", new Position(1, 0), AT);
         assertThatThrownBy(() -> UserEvent.from(badRole, seal)).isInstanceOf(IllegalArgumentException.class);
+        Event malformed = new Event("e", "$UserDeleted", "{\"user_id\":", "{}", new Position(1, 0), AT);
+        assertThatThrownBy(() -> UserEvent.from(malformed, seal)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,8 +1,10 @@
 package io.orisun.ccc;
 
+import io.orisun.api.AdvisoryLock;
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.FailedPrecondition;
 import io.orisun.api.OrisunException;
+import io.orisun.api.SqlCondition;
 import io.orisun.api.Unavailable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,6 +42,7 @@ public final class BoundarySchema {
      * @throws FailedPrecondition when a migration fails, for instance for lack of privileges or because the
      *                            recorded history does not match this version's migrations
      */
+    @SuppressWarnings("try") // the migration lock guards a block that has no use for its handle
     public static void apply(DataSource admin, BoundarySpec boundary) {
         BoundaryTables tables = BoundaryTables.of(boundary);
         String lockName = boundary.schema() + "." + boundary.name() + "#migrate";
@@ -52,12 +55,9 @@ public final class BoundarySchema {
                         boundary.name(), boundary.schema(), MigrationScripts.history().getLast().version());
                 return;
             }
-            run(connection, SchemaStatements.LOCK, lockName);
-            try {
+            try (AdvisoryLock lock = AdvisoryLock.acquire(connection, lockName)) {
                 createSchema(connection, boundary);
                 migrate(connection, boundary);
-            } finally {
-                unlock(connection, lockName);
             }
         } catch (SQLException e) {
             throw migrationFailure(e, tables);
@@ -105,35 +105,15 @@ public final class BoundarySchema {
         return boundary.name() + "_orisun_schema_history";
     }
 
-    private static void run(Connection connection, String sql, String lockName) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, lockName);
-            statement.execute();
-        }
-    }
-
-    /**
-     * Releases the session lock. If that fails, the connection is aborted rather than returned to the pool,
-     * where it would keep the lock and block every later migration of the boundary.
-     */
-    private static void unlock(Connection connection, String lockName) throws SQLException {
-        try {
-            run(connection, SchemaStatements.UNLOCK, lockName);
-        } catch (SQLException e) {
-            LOG.log(System.Logger.Level.WARNING, "releasing the migration lock " + lockName + " failed;"
-                    + " discarding its connection", e);
-            connection.abort(Runnable::run);
-        }
-    }
-
     private static void createSchema(Connection connection, BoundarySpec boundary) throws SQLException {
         String sql = SchemaStatements.CREATE_SCHEMA.formatted(BoundarySpec.quote(boundary.schema()));
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             // IF NOT EXISTS does not hold against a concurrent creation by another boundary of the same schema:
-            // the loser fails with a duplicate (42P06) or a unique violation on the catalog (23505).
-            if (!"42P06".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
+            // the loser fails with a duplicate schema (42P06) or a unique violation on the catalog (23505).
+            SqlCondition condition = SqlCondition.of(e);
+            if (condition != SqlCondition.DUPLICATE_OBJECT && condition != SqlCondition.UNIQUE_VIOLATION) {
                 throw e;
             }
         }
@@ -172,11 +152,12 @@ public final class BoundarySchema {
     }
 
     private static OrisunException migrationFailure(SQLException e, BoundaryTables tables) {
+        String state = SqlCondition.sqlState(e).orElse("none");
         if (SqlFailure.isConnectionLevel(e)) {
             return new Unavailable("the database could not be reached while migrating boundary " + tables.boundary()
-                    + " (SQLSTATE " + e.getSQLState() + ")", e);
+                    + " (SQLSTATE " + state + ")", e);
         }
         return new FailedPrecondition("preparing the migration of boundary " + tables.boundary() + " in schema "
-                + tables.spec().schema() + " failed (SQLSTATE " + e.getSQLState() + ")", e);
+                + tables.spec().schema() + " failed (SQLSTATE " + state + ")", e);
     }
 }

@@ -1,6 +1,7 @@
 package io.orisun.ccc;
 
 import io.orisun.api.BudgetExceeded;
+import io.orisun.api.SqlCondition;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -16,18 +17,15 @@ import java.time.Duration;
  */
 record Budget(String operation, Duration limit) {
 
-    /** SQLSTATE query_canceled: what a statement cancelled by its query timeout fails with. */
-    static final String CANCELLED = "57014";
-
     /** Puts the budget on {@code statement}. */
     void apply(Statement statement) throws SQLException {
         long seconds = Math.max(1, limit.toSeconds() + (limit.toNanosPart() > 0 ? 1 : 0));
         statement.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, seconds));
     }
 
-    /** Whether {@code e} is a statement cancelled by its budget. */
+    /** Whether {@code e} is a statement cancelled by its budget ({@link SqlCondition#CANCELLED}). */
     static boolean isExceeded(SQLException e) {
-        return CANCELLED.equals(e.getSQLState());
+        return SqlCondition.of(e) == SqlCondition.CANCELLED;
     }
 
     /** The failure a caller sees when {@code what} (such as "the save") ran past this budget. */

@@ -1,12 +1,12 @@
 package io.orisun.index;
 
+import io.orisun.api.AdvisoryLock;
 import io.orisun.api.BoundarySpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -33,10 +33,7 @@ final class CatalogScript {
     static void apply(Connection connection, BoundaryObjects objects) throws SQLException {
         connection.setAutoCommit(false);
         try {
-            try (PreparedStatement lock = connection.prepareStatement(IndexStatements.LOCK_FOR_TRANSACTION)) {
-                lock.setString(1, objects.catalogLockName());
-                lock.execute();
-            }
+            AdvisoryLock.acquireForTransaction(connection, objects.catalogLockName());
             try (Statement statement = connection.createStatement()) {
                 for (String text : TEXTS) {
                     statement.execute(render(text, objects.spec()));

@@ -1,19 +1,19 @@
 package io.orisun.index;
 
+import io.orisun.api.AdvisoryLock;
 import io.orisun.api.AlreadyExists;
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.FailedPrecondition;
 import io.orisun.api.InvalidRequest;
 import io.orisun.api.NotFound;
 import io.orisun.api.OrisunException;
+import io.orisun.api.SqlCondition;
 import io.orisun.api.Unavailable;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -114,13 +114,8 @@ public final class IndexAdmin {
             }
         }
         IndexEntry created;
-        String lockName = objects.lockName(definition.name());
-        try (Connection connection = openLocked(objects, lockName)) {
-            try {
-                created = createLocked(connection, objects, definition);
-            } finally {
-                unlock(connection, lockName);
-            }
+        try (Locked locked = openLocked(objects, objects.lockName(definition.name()))) {
+            created = createLocked(locked.connection(), objects, definition);
         } catch (SQLException e) {
             throw translate(e, "creating index " + definition.name() + " of", objects);
         }
@@ -140,13 +135,8 @@ public final class IndexAdmin {
         BoundaryObjects objects = served(boundary);
         BoundarySpec.requireIdentifier("index", name);
         boolean dropped;
-        String lockName = objects.lockName(name);
-        try (Connection connection = openLocked(objects, lockName)) {
-            try {
-                dropped = dropLocked(connection, objects, name);
-            } finally {
-                unlock(connection, lockName);
-            }
+        try (Locked locked = openLocked(objects, objects.lockName(name))) {
+            dropped = dropLocked(locked.connection(), objects, name);
         } catch (SQLException e) {
             throw translate(e, "dropping index " + name + " of", objects);
         }
@@ -308,18 +298,11 @@ public final class IndexAdmin {
         if (entry.state() != IndexState.BUILDING) {
             return entry;
         }
-        String lockName = objects.lockName(entry.name());
-        boolean acquired;
-        try (PreparedStatement statement = connection.prepareStatement(IndexStatements.TRY_LOCK)) {
-            statement.setString(1, lockName);
-            try (ResultSet row = statement.executeQuery()) {
-                acquired = row.next() && row.getBoolean(1);
-            }
-        }
-        if (!acquired) {
+        Optional<AdvisoryLock> free = AdvisoryLock.tryAcquire(connection, objects.lockName(entry.name()));
+        if (free.isEmpty()) {
             return entry;
         }
-        unlock(connection, lockName);
+        free.get().close();
         return new IndexEntry(entry.definition(), IndexState.FAILED, Optional.of(INTERRUPTED));
     }
 
@@ -457,23 +440,20 @@ public final class IndexAdmin {
      * statement is a transaction that a concurrent index build waits for, while the build's session holds the lock
      * it waits on. Between attempts the connection goes back to the pool.
      */
-    private Connection openLocked(BoundaryObjects objects, String lockName) throws SQLException {
+    private Locked openLocked(BoundaryObjects objects, String lockName) throws SQLException {
         long pauseMillis = 20;
         while (true) {
             Connection connection = open(objects);
-            boolean locked = false;
-            try (PreparedStatement statement = connection.prepareStatement(IndexStatements.TRY_LOCK)) {
-                statement.setString(1, lockName);
-                try (ResultSet row = statement.executeQuery()) {
-                    locked = row.next() && row.getBoolean(1);
-                }
+            Optional<AdvisoryLock> lock = Optional.empty();
+            try {
+                lock = AdvisoryLock.tryAcquire(connection, lockName);
             } finally {
-                if (!locked) {
+                if (lock.isEmpty()) {
                     connection.close();
                 }
             }
-            if (locked) {
-                return connection;
+            if (lock.isPresent()) {
+                return new Locked(connection, lock.get());
             }
             try {
                 Thread.sleep(pauseMillis);
@@ -485,24 +465,15 @@ public final class IndexAdmin {
         }
     }
 
-    private static void run(Connection connection, String sql, String lockName) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, lockName);
-            statement.execute();
-        }
-    }
-
-    /**
-     * Releases a session lock. If that fails, the connection is aborted rather than returned to the pool, where it
-     * would keep the lock and block every later change to the index.
-     */
-    private static void unlock(Connection connection, String lockName) throws SQLException {
-        try {
-            run(connection, IndexStatements.UNLOCK, lockName);
-        } catch (SQLException e) {
-            LOG.log(System.Logger.Level.WARNING, "releasing the index lock " + lockName + " failed;"
-                    + " discarding its connection", e);
-            connection.abort(Runnable::run);
+    /** A connection whose session holds the lock of one index; closing releases the lock, then the connection. */
+    private record Locked(Connection connection, AdvisoryLock lock) implements AutoCloseable {
+        @Override
+        public void close() throws SQLException {
+            try {
+                lock.close();
+            } finally {
+                connection.close();
+            }
         }
     }
 
@@ -533,49 +504,36 @@ public final class IndexAdmin {
 
     /** The failure of a build: the data did not fit the definition, or the database could not finish. */
     private static OrisunException buildFailure(SQLException e, IndexDefinition definition) {
-        String state = e.getSQLState() == null ? "none" : e.getSQLState();
+        String state = SqlCondition.sqlState(e).orElse("none");
         String what = "index " + definition.name() + " of boundary " + definition.boundary();
-        if (isConnectionLevel(e)) {
+        SqlCondition condition = SqlCondition.of(e);
+        if (condition == SqlCondition.UNAVAILABLE) {
             return new Unavailable("the database could not be reached while building " + what + " (SQLSTATE "
                     + state + ")", e);
         }
-        String reason;
-        if (state.startsWith("22")) {
-            reason = "an event holds a value that does not convert to the index's type: " + primaryMessage(e);
-        } else if (state.startsWith("54")) {
-            reason = "a value is too large for the index: " + primaryMessage(e);
-        } else {
-            reason = primaryMessage(e);
-        }
+        String reason = switch (condition) {
+            case DATA_EXCEPTION -> "an event holds a value that does not convert to the index's type: "
+                    + primaryMessage(e);
+            case LIMIT_EXCEEDED -> "a value is too large for the index: " + primaryMessage(e);
+            default -> primaryMessage(e);
+        };
         return new FailedPrecondition(what + " could not be built: " + reason + " (SQLSTATE " + state
                 + "); no index was left behind", e);
     }
 
     private static OrisunException translate(SQLException e, String action, BoundaryObjects objects) {
-        String state = e.getSQLState() == null ? "none" : e.getSQLState();
+        String state = SqlCondition.sqlState(e).orElse("none");
         String where = action + " boundary " + objects.boundary();
-        if (isConnectionLevel(e)) {
-            return new Unavailable("the database could not be reached while " + where + " (SQLSTATE " + state + ")",
-                    e);
-        }
-        if (state.equals("42P01") || state.equals("3F000")) {
-            return new FailedPrecondition("the tables of boundary " + objects.boundary() + " are missing from schema "
-                    + objects.spec().schema() + "; its migration has not run (SQLSTATE " + state + ")", e);
-        }
-        if (state.equals("42501")) {
-            return new FailedPrecondition("the database user may not change the indexes of boundary "
-                    + objects.boundary() + " (SQLSTATE 42501)", e);
-        }
-        return new Unavailable("the database failed while " + where + " (SQLSTATE " + state + ")", e);
-    }
-
-    /** Failures of the connection or the server as a whole (class 08, 53 or 57), not of the statement. */
-    private static boolean isConnectionLevel(SQLException e) {
-        if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException) {
-            return true;
-        }
-        String state = e.getSQLState();
-        return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P"));
+        return switch (SqlCondition.of(e)) {
+            case UNAVAILABLE -> new Unavailable("the database could not be reached while " + where + " (SQLSTATE "
+                    + state + ")", e);
+            case UNDEFINED_OBJECT -> new FailedPrecondition("the tables of boundary " + objects.boundary()
+                    + " are missing from schema " + objects.spec().schema() + "; its migration has not run (SQLSTATE "
+                    + state + ")", e);
+            case INSUFFICIENT_PRIVILEGE -> new FailedPrecondition("the database user may not change the indexes of"
+                    + " boundary " + objects.boundary() + " (SQLSTATE " + state + ")", e);
+            default -> new Unavailable("the database failed while " + where + " (SQLSTATE " + state + ")", e);
+        };
     }
 
     /** The server's primary message, which names the problem and never holds SQL text. */

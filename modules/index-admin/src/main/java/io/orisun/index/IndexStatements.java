@@ -6,15 +6,6 @@ package io.orisun.index;
  */
 final class IndexStatements {
 
-    /**
-     * Serializes every change to one index, across nodes; held by a session around a build. Only ever tried, never
-     * waited for in the server: see {@code IndexAdmin.acquire}.
-     */
-    static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended(?, 0))";
-    static final String UNLOCK = "SELECT pg_advisory_unlock(hashtextextended(?, 0))";
-    /** Serializes the creation and upgrade of one boundary's catalog; released at commit. */
-    static final String LOCK_FOR_TRANSACTION = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
-
     /** Formatted with the catalog table. */
     static final String SELECT_ALL = """
             SELECT name, field_keys, field_types, condition_keys, condition_operators, condition_values, combinator,

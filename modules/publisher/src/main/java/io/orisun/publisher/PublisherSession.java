@@ -1,7 +1,9 @@
 package io.orisun.publisher;
 
+import io.orisun.api.AdvisoryLock;
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.Position;
+import io.orisun.api.SqlCondition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -27,6 +30,11 @@ final class PublisherSession implements AutoCloseable {
     private final String leaseName;
     private final String checkpointTable;
     private final String channel;
+    /**
+     * The boundary's publisher lease once taken: a session advisory lock, which stays with the session until released
+     * or until the session ends, which is what makes a dead node's lease expire.
+     */
+    private Optional<AdvisoryLock> lease = Optional.empty();
 
     private PublisherSession(Connection connection, BoundarySpec boundary) {
         this.connection = connection;
@@ -62,13 +70,10 @@ final class PublisherSession implements AutoCloseable {
 
     /** Takes the lease if it is free; true when this session holds it now. */
     boolean tryLease() throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(PublisherStatements.TRY_LEASE)) {
-            statement.setString(1, leaseName);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getBoolean(1);
-            }
+        if (lease.isEmpty()) {
+            lease = AdvisoryLock.tryAcquire(connection, leaseName);
         }
+        return lease.isPresent();
     }
 
     /** Runs a trivial statement: succeeds only while the session, and so a lease it took, is alive. */
@@ -101,7 +106,8 @@ final class PublisherSession implements AutoCloseable {
                 PublisherStatements.READ_CHECKPOINT.formatted(checkpointTable));
              ResultSet row = statement.executeQuery()) {
             if (!row.next()) {
-                throw new SQLException("the checkpoint row of " + checkpointTable + " is missing", "OR101");
+                throw new SQLException("the checkpoint row of " + checkpointTable + " is missing",
+                        SqlCondition.MISSING_ROW_STATE);
             }
             return new Position(row.getLong(1), row.getLong(2));
         }
@@ -133,11 +139,8 @@ final class PublisherSession implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         try (connection) {
-            if (!connection.isClosed()) {
-                try (PreparedStatement statement = connection.prepareStatement(PublisherStatements.RELEASE_LEASE)) {
-                    statement.setString(1, leaseName);
-                    statement.execute();
-                }
+            if (lease.isPresent()) {
+                lease.get().close();
             }
         }
     }

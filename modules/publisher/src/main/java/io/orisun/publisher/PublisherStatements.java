@@ -38,18 +38,6 @@ final class PublisherStatements {
               FROM pg_stat_activity
              WHERE datname = current_database() AND application_name LIKE ?""";
 
-    /**
-     * Takes the boundary's publisher lease if no session holds it. A session-level advisory lock: it stays with the
-     * session until released or until the session ends, which is what makes a dead node's lease expire.
-     * Parameter: the lease name.
-     */
-    static final String TRY_LEASE = """
-            SELECT pg_try_advisory_lock(hashtextextended(?, 0))""";
-
-    /** Parameter: the lease name. */
-    static final String RELEASE_LEASE = """
-            SELECT pg_advisory_unlock(hashtextextended(?, 0))""";
-
     /** Formatted with the quoted channel name; the save function notifies it after every committed batch. */
     static final String LISTEN = "LISTEN %s";
 
