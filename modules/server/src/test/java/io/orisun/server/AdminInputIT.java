@@ -24,26 +24,13 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The documented answer of every user and catalog RPC of {@code orisun.Admin} to bad input, and injection attempts. */
 class AdminInputIT {
 
+    @SharedServer
     private static TestServer node;
-
-    @BeforeAll
-    static void start() {
-        node = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     private static CreateUserRequest user(UnaryOperator<CreateUserRequest.Builder> change) {
         return change.apply(CreateUserRequest.newBuilder().setName("Valid Name").setUsername("valid-user")

@@ -26,8 +26,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Authentication through gRPC: credentials, tokens across nodes and restarts, revocation, brute force. */
@@ -36,19 +34,8 @@ class AuthIT {
     /** Other nodes learn of a change from the admin boundary's log within a few seconds; this is generous. */
     private static final Duration PROPAGATION = Duration.ofSeconds(30);
 
+    @SharedServer
     private static TestServer node;
-
-    @BeforeAll
-    static void start() {
-        node = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     private static String tokenOf(TestServer server, io.grpc.ClientInterceptor credentials) {
         ClientAuth.Capture capture = new ClientAuth.Capture();

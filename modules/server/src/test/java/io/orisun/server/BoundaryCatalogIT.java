@@ -18,27 +18,15 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Runtime boundaries: creation, the catalog's view, and activation on other nodes and after restarts. */
 class BoundaryCatalogIT {
 
     private static final Duration PROPAGATION = Duration.ofSeconds(30);
+
+    @SharedServer
     private static TestServer node;
-
-    @BeforeAll
-    static void start() {
-        node = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     private static BoundaryInfo create(TestServer server, String name, String schema) {
         return server.admin().createBoundary(CreateBoundaryRequest.newBuilder().setName(name).setDescription("made at runtime")

@@ -24,23 +24,23 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Clustered mode under faults: three real nodes in child JVMs with clustered embedded nats-servers (streams replicated
  * three times) and a PostgreSQL of their own, under a steady write load spread over the nodes with a subscriber on
  * each node. Each scenario injects one fault, then audits: every acknowledged save is in the log exactly once, global
  * ids are gap-free in commit order, every subscriber received exactly the log, and the JetStream stream holds exactly
- * the log, in order and once. The scenarios share the cluster and run in order; {@code -Dorisun.faults.rounds=N}
- * repeats them and {@code -Dorisun.faults.load=S} sets the seconds of load around each fault (the long version,
+ * the log, in order and once. The scenarios share the cluster, whose start is the slow part, but not an order: each
+ * starts from a whole cluster, made whole again after whatever the scenario before it did, with its own failure
+ * counts, so that any one of them runs alone. The log, the subscribers and the audit span the whole run, which
+ * holds for any sequence of scenarios. {@code -Dorisun.faults.rounds=N} repeats each scenario and
+ * {@code -Dorisun.faults.load=S} sets the seconds of load around each fault (the long version,
  * {@code scripts/fault-tests.sh}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFaultsIT {
 
     private static final System.Logger LOG = System.getLogger(ClusterFaultsIT.class.getName());
@@ -71,6 +71,14 @@ class ClusterFaultsIT {
         }
     }
 
+    /** Whatever the scenario before left behind (a killed or paused node, PostgreSQL down), this one starts whole. */
+    @BeforeEach
+    void startFromAWholeCluster() throws Exception {
+        cluster.restore();
+        workload.resetFailures();
+        auditedAcks = workload.acknowledged.size();
+    }
+
     /** A failed scenario leaves no load running into the next one. */
     @AfterEach
     void stopLoad() throws Exception {
@@ -78,7 +86,6 @@ class ClusterFaultsIT {
     }
 
     @Test
-    @Order(1)
     void the_boundaries_spread_over_the_three_nodes_and_a_save_on_any_node_reaches_the_subscribers_of_every_node()
             throws Exception {
         StreamCollector.await("each node leads one of the three boundaries", WAIT, () -> {
@@ -101,7 +108,6 @@ class ClusterFaultsIT {
     }
 
     @Test
-    @Order(2)
     void killing_the_publishing_node_hands_its_boundary_to_another_node_from_the_checkpoint() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             workload.resetFailures();
@@ -126,7 +132,6 @@ class ClusterFaultsIT {
     }
 
     @Test
-    @Order(3)
     void a_paused_publisher_loses_its_lease_and_does_not_publish_again_after_it_resumes() throws Exception {
         Duration lease = cluster.leaseTimeout();
         for (int round = 0; round < ROUNDS; round++) {
@@ -190,7 +195,6 @@ class ClusterFaultsIT {
     }
 
     @Test
-    @Order(4)
     void delivery_continues_when_one_of_the_three_nats_servers_is_killed() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             workload.resetFailures();
@@ -208,7 +212,6 @@ class ClusterFaultsIT {
     }
 
     @Test
-    @Order(5)
     void a_postgresql_restart_fails_in_flight_saves_with_unavailable_and_the_nodes_recover_by_themselves()
             throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
@@ -285,6 +288,7 @@ class ClusterFaultsIT {
                 .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
+    /** Acknowledged saves at the scenario's start or its last audit: each audit checks that the load went on. */
     private int auditedAcks;
 
     /** Thread dumps of this JVM and of every node, for a scenario whose load stalled. */

@@ -22,11 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,19 +38,13 @@ class DashboardIT {
 
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     private static final Path SCRIPT_DIR = Path.of("src/test/dashboard").toAbsolutePath();
+
+    @SharedServer(environment = "ORISUN_PG_SCHEMAS=dash_a:public,dash_b:public,dash_c:public,orisun_admin:admin")
     private static TestServer node;
 
     @BeforeAll
-    static void start() {
-        node = TestServer.start(Map.of("ORISUN_PG_SCHEMAS", "dash_a:public,dash_b:public,dash_c:public,orisun_admin:admin"));
-        ClientAuth.createUser(node, "operator", "operator-pw", "OPERATIONS");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
+    static void createOperator(TestServer server) {
+        ClientAuth.createUser(server, "operator", "operator-pw", "OPERATIONS");
     }
 
     /** One HTTP exchange: the status, the body and the Set-Cookie header, if any. */

@@ -9,16 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.orisun.api.Position;
 import io.orisun.proto.GetEventsRequest;
 import io.orisun.proto.Query;
-import io.orisun.testsupport.NatsFixture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,25 +29,13 @@ class DeliveryFaultsIT {
     private static final String B = "orisun_test_1";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static NatsFixture nats;
+    @SharedServer(environment = "ORISUN_NATS_EVENT_STREAM_MAX_AGE=2s")
     private static TestServer node;
     private static EventTraffic traffic;
 
     @BeforeAll
-    static void start() {
-        nats = NatsFixture.start();
-        node = TestServer.start(Map.of("ORISUN_NATS_URL", nats.url(), "ORISUN_NATS_EVENT_STREAM_MAX_AGE", "2s"));
-        traffic = new EventTraffic(node);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-        if (nats != null) {
-            nats.close();
-        }
+    static void createTraffic(TestServer server) {
+        traffic = new EventTraffic(server);
     }
 
     private static String payload(String test, int n) {
@@ -68,9 +53,9 @@ class DeliveryFaultsIT {
                 () -> fromStart.messages().stream().filter(e -> e.getEventType().equals("BeforeKill")).count() == 100);
 
         Thread writer = Thread.ofVirtual().start(() -> traffic.save(B, "DuringKill", 40, 5, n -> payload("nats", n)));
-        nats.kill();
+        node.nats().kill();
         Thread.sleep(1500);
-        nats.restart();
+        node.nats().restart();
         writer.join();
         traffic.save(B, "AfterRestart", 20, 5, n -> payload("nats", n));
 

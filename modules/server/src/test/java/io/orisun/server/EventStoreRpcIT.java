@@ -20,30 +20,16 @@ import io.orisun.proto.SaveQuery;
 import io.orisun.proto.Tag;
 import io.orisun.proto.WriteResult;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /** The event log through gRPC: the wire mapping, the statuses of bad input, and the Orisun checks that belong here. */
 class EventStoreRpcIT {
 
+    @SharedServer(environment = "ORISUN_PG_SCHEMAS=rpc_a:public,rpc_b:rpc_b,rpc_big:public,orisun_admin:admin")
     private static TestServer node;
-
-    @BeforeAll
-    static void start() {
-        node = TestServer.start(Map.of("ORISUN_PG_SCHEMAS", "rpc_a:public,rpc_b:rpc_b,rpc_big:public,orisun_admin:admin"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     private static EventToSave event(String id, String type, String data) {
         return EventToSave.newBuilder().setEventId(id).setEventType(type).setData(data).build();

@@ -22,28 +22,20 @@ import io.orisun.proto.SaveEventsRequest;
 import io.orisun.proto.ValueType;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** CreateIndex, DropIndex, ListIndexes and GetIndex through gRPC, on both services, as clients call them. */
 class IndexRpcIT {
 
+    @SharedServer
     private static TestServer node;
 
     @BeforeAll
-    static void start() {
-        node = TestServer.start();
+    static void saveEvents() {
         save("orisun_test_2", "user-001", "UserRegistered", "{\"username\": \"alice\", \"email\": \"alice@example.com\"}");
         save("orisun_test_2", "order-001", "OrderPlaced", "{\"customer_id\": \"c-1\", \"amount\": 250}");
         save("orisun_test_2", "order-002", "OrderPlaced", "{\"customer_id\": \"c-2\", \"amount\": \"unknown\"}");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
     }
 
     private static void save(String boundary, String id, String type, String data) {

@@ -20,8 +20,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,19 +42,8 @@ class MalformedRequestIT {
             .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(GET_EVENTS)
             .setRequestMarshaller(RAW).setResponseMarshaller(RAW).build();
 
+    @SharedServer
     private static TestServer node;
-
-    @BeforeAll
-    static void start() {
-        node = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     /** Field 5 (boundary, length-delimited) holding {@code boundary}, then field 3 (count) = 1. */
     private static byte[] getEvents(byte[] boundary) {

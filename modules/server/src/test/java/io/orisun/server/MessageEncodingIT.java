@@ -15,10 +15,7 @@ import io.orisun.proto.GetEventCountRequest;
 import io.orisun.proto.GetEventsRequest;
 import io.orisun.proto.SaveEventsRequest;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Responses are compressed only when their request is, as in Orisun: a client that merely accepts gzip gets none. */
@@ -27,17 +24,8 @@ class MessageEncodingIT {
     private static final Metadata.Key<String> ENCODING =
             Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER);
 
+    @SharedServer
     private static TestServer node;
-
-    @BeforeAll
-    static void start() {
-        node = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
 
     @Test
     void responses_are_not_compressed_even_when_the_client_accepts_gzip() {

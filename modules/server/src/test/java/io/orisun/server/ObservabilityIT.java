@@ -1,7 +1,5 @@
 package io.orisun.server;
 
-import io.orisun.server.observe.Tracing;
-
 import static io.orisun.server.ClientAuth.eventually;
 import static io.orisun.server.EventTraffic.criterion;
 import static io.orisun.server.EventTraffic.position;
@@ -9,7 +7,6 @@ import static io.orisun.server.EventTraffic.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.orisun.proto.EventToSave;
 import io.orisun.proto.GetEventsRequest;
@@ -19,10 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,21 +26,9 @@ import org.junit.jupiter.api.Test;
 class ObservabilityIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
+
+    @SharedServer(environment = "ORISUN_PG_SCHEMAS=obs_a:public,obs_b:public,orisun_admin:admin", traced = true)
     private static TestServer node;
-
-    @BeforeAll
-    static void start() {
-        node = TestServer.startTraced(Map.of("ORISUN_PG_SCHEMAS", "obs_a:public,obs_b:public,orisun_admin:admin"),
-                Tracing.exportingTo("orisun-test", SPANS));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     private static EventToSave event(String type, String data) {
         return EventToSave.newBuilder().setEventId(UUID.randomUUID().toString()).setEventType(type).setData(data)
@@ -169,7 +151,7 @@ class ObservabilityIT {
     @Test
     void group_commits_and_published_batches_are_measured_and_traced() {
         Scrape before = scrape();
-        SPANS.reset();
+        node.spans().reset();
         new EventTraffic(node).save("obs_a", "Flushed", 4, 3, n -> "{\"n\":" + n + "}");
         eventually(PATIENCE, () -> {
             Scrape after = scrape();
@@ -181,7 +163,7 @@ class ObservabilityIT {
             assertThat(after.delta(before, "orisun_published_events_total", a)).as("events published").isEqualTo(12);
             assertThat(after.value("orisun_publish_errors_total", a)).isZero();
         });
-        List<SpanData> spans = SPANS.getFinishedSpanItems();
+        List<SpanData> spans = node.spans().getFinishedSpanItems();
         assertThat(spans).filteredOn(s -> s.getName().equals("orisun.flush"))
                 .allSatisfy(s -> assertThat(s.getAttributes().asMap().toString()).contains("orisun.boundary=obs_a"))
                 .extracting(s -> s.getAttributes().asMap().entrySet().stream()
@@ -195,12 +177,12 @@ class ObservabilityIT {
 
     @Test
     void a_save_is_traced_as_a_server_span_with_a_child_span_for_the_log_write() {
-        SPANS.reset();
+        node.spans().reset();
         node.eventStore().saveEvents(SaveEventsRequest.newBuilder().setBoundary("obs_b")
                 .addEvents(event("Traced", "{}")).build());
-        eventually(PATIENCE, () -> assertThat(SPANS.getFinishedSpanItems()).extracting(SpanData::getName)
+        eventually(PATIENCE, () -> assertThat(node.spans().getFinishedSpanItems()).extracting(SpanData::getName)
                 .contains("orisun.EventStore/SaveEvents", "orisun.save"));
-        List<SpanData> spans = SPANS.getFinishedSpanItems();
+        List<SpanData> spans = node.spans().getFinishedSpanItems();
         SpanData rpc = spans.stream().filter(s -> s.getName().equals("orisun.EventStore/SaveEvents")).findFirst()
                 .orElseThrow();
         SpanData save = spans.stream().filter(s -> s.getName().equals("orisun.save")).findFirst().orElseThrow();

@@ -27,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,6 +73,8 @@ class PermissionMatrixIT {
             Map.entry("orisun.Admin/DropIndex", Needs.ADMIN));
 
     private static final Map<String, MethodDescriptor<?, ?>> METHODS = new HashMap<>();
+
+    @SharedServer
     private static TestServer node;
     private static final Map<Caller, ClientInterceptor[]> CREDENTIALS = new HashMap<>();
 
@@ -85,19 +86,11 @@ class PermissionMatrixIT {
     }
 
     @BeforeAll
-    static void start() {
-        node = TestServer.start();
-        ClientAuth.createUser(node, "operator", "operator-password", "OPERATIONS");
+    static void createCallers(TestServer server) {
+        ClientAuth.createUser(server, "operator", "operator-password", "OPERATIONS");
         CREDENTIALS.put(Caller.NONE, new ClientInterceptor[0]);
         CREDENTIALS.put(Caller.OPERATIONS, new ClientInterceptor[]{TestServer.basicAuth("operator", "operator-password")});
         CREDENTIALS.put(Caller.ADMIN, new ClientInterceptor[]{TestServer.basicAuth("admin", "changeit")});
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
     }
 
     @Test

@@ -9,28 +9,19 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The profiling endpoints: served only when enabled, only to ADMIN users, and answering real dumps. */
 class ProfilingIT {
 
+    @SharedServer(environment = {"ORISUN_PPROF_ENABLED=true", "ORISUN_PPROF_PORT=0"})
     private static TestServer node;
 
     @BeforeAll
-    static void start() {
-        node = TestServer.start(Map.of("ORISUN_PPROF_ENABLED", "true", "ORISUN_PPROF_PORT", "0"));
-        ClientAuth.createUser(node, "watcher", "watcher-pw", "OPERATIONS");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
+    static void createWatcher(TestServer server) {
+        ClientAuth.createUser(server, "watcher", "watcher-pw", "OPERATIONS");
     }
 
     record Answer(int code, byte[] body, Optional<String> challenge) {

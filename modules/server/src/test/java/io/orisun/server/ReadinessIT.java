@@ -17,11 +17,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,19 +30,9 @@ import org.junit.jupiter.api.Test;
 class ReadinessIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    @SharedServer(environment = "ORISUN_PG_SCHEMAS=ready_a:public,orisun_admin:admin")
     private static TestServer node;
-
-    @BeforeAll
-    static void start() {
-        node = TestServer.start(Map.of("ORISUN_PG_SCHEMAS", "ready_a:public,orisun_admin:admin"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     private static void assertReadiness(boolean ready, String postgres, String nats) {
         ServerFoundationIT.HttpAnswer answer = http("/health/ready");

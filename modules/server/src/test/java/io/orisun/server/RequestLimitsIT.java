@@ -25,12 +25,9 @@ import io.orisun.proto.ValueType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,20 +44,9 @@ class RequestLimitsIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final RequestLimits LIMITS = RequestLimits.DEFAULTS;
 
+    @SharedServer(environment = "ORISUN_PG_SCHEMAS="
+            + "orisun_test_1:public,orisun_test_2:test2,limits_read:limits_read,orisun_admin:admin")
     private static TestServer node;
-
-    @BeforeAll
-    static void start() {
-        node = TestServer.start(Map.of("ORISUN_PG_SCHEMAS",
-                "orisun_test_1:public,orisun_test_2:test2,limits_read:limits_read,orisun_admin:admin"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     private static Tag tag(String key, String value) {
         return Tag.newBuilder().setKey(key).setValue(value).build();

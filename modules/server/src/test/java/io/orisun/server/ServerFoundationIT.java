@@ -26,25 +26,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ServerFoundationIT {
 
+    @SharedServer
     private static TestServer node;
-
-    @BeforeAll
-    static void start() {
-        node = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @Test
     void reflection_lists_each_service_once() throws Exception {

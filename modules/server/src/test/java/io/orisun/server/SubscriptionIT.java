@@ -26,7 +26,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,20 +38,13 @@ class SubscriptionIT {
     private static final String B = "orisun_test_1";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
+    @SharedServer
     private static TestServer node;
     private static EventTraffic traffic;
 
     @BeforeAll
-    static void start() {
-        node = TestServer.start();
-        traffic = new EventTraffic(node);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
+    static void createTraffic(TestServer server) {
+        traffic = new EventTraffic(server);
     }
 
     private static String tagged(String test, int n) {

@@ -7,6 +7,7 @@ import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -30,17 +31,20 @@ final class TestServer implements AutoCloseable {
     private final NatsFixture nats;
     private final PostgresFixture.Database database;
     private final Map<String, String> environment;
+    private final Optional<InMemorySpanExporter> spans;
 
     private TestServer(Map<String, String> environment, NatsFixture nats, PostgresFixture.Database database) {
         this(environment, nats, database, Optional.empty());
     }
 
     private TestServer(Map<String, String> environment, NatsFixture nats, PostgresFixture.Database database,
-                       Optional<Tracing> tracing) {
+                       Optional<InMemorySpanExporter> spans) {
         this.environment = environment;
         this.nats = nats;
         this.database = database;
-        this.server = OrisunServer.start(OrisunConfig.fromEnv(environment), tracing);
+        this.spans = spans;
+        this.server = OrisunServer.start(OrisunConfig.fromEnv(environment),
+                spans.map(exporter -> Tracing.exportingTo("orisun-test", exporter)));
         this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
                 .usePlaintext()
                 .maxInboundMessageSize(64 * 1024 * 1024)
@@ -70,11 +74,12 @@ final class TestServer implements AutoCloseable {
         return new TestServer(full, null, database);
     }
 
-    /** A node like {@link #start(Map)} whose spans go to {@code tracing}. */
-    static TestServer startTraced(Map<String, String> overrides, Tracing tracing) {
+    /** A node like {@link #start(Map)} whose spans go to {@link #spans()}. */
+    static TestServer startTraced(Map<String, String> overrides) {
         PostgresFixture.Database database = PostgresFixture.shared().newDatabase();
         NatsFixture nats = NatsFixture.start();
-        return new TestServer(environment(database, nats, overrides), nats, database, Optional.of(tracing));
+        return new TestServer(environment(database, nats, overrides), nats, database,
+                Optional.of(InMemorySpanExporter.create()));
     }
 
     static TestServer start() {
@@ -114,6 +119,11 @@ final class TestServer implements AutoCloseable {
 
     PostgresFixture.Database database() {
         return database;
+    }
+
+    /** The spans the node finished, for a node from {@link #startTraced(Map)}. */
+    InMemorySpanExporter spans() {
+        return spans.orElseThrow(() -> new IllegalStateException("the node was not started traced"));
     }
 
     ManagedChannel channel() {

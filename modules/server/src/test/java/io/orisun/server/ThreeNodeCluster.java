@@ -44,6 +44,7 @@ final class ThreeNodeCluster implements AutoCloseable {
     private final int[] natsPorts = new int[NODES];
     private final TestCertificates certificates;
     private final boolean[] up = new boolean[NODES];
+    private final boolean[] paused = new boolean[NODES];
 
     /** Stops the child processes when the test JVM is stopped (Ctrl-C, a fork timeout) before {@link #close()}. */
     private final Thread cleanup = new Thread(this::stopProcesses, "three-node-cluster-cleanup");
@@ -199,13 +200,53 @@ final class ThreeNodeCluster implements AutoCloseable {
     void pause(int i) throws IOException, InterruptedException {
         markDown(i);
         processes[i].pause();
+        synchronized (this) {
+            paused[i] = true;
+        }
     }
 
     void resume(int i) throws IOException, InterruptedException {
         processes[i].resume();
         synchronized (this) {
+            paused[i] = false;
             up[i] = true;
         }
+    }
+
+    /**
+     * Makes the cluster whole again, whatever a scenario left behind: PostgreSQL runs, a paused node is resumed, a
+     * killed one started again, and every node is ready (it reaches PostgreSQL and its nats-server, which its
+     * supervisor restarts after a kill).
+     */
+    void restore() throws IOException, InterruptedException {
+        postgres.startIfStopped();
+        for (int i = 0; i < NODES; i++) {
+            boolean wasPaused;
+            synchronized (this) {
+                wasPaused = paused[i];
+            }
+            if (wasPaused) {
+                resume(i);
+            } else if (!processes[i].alive()) {
+                startNode(i);
+            }
+        }
+        for (int i = 0; i < NODES; i++) {
+            awaitReady(i);
+            awaitHealthy(i);
+        }
+    }
+
+    /** Waits until node {@code i} answers {@code /health/ready} with 200: PostgreSQL and NATS reachable. */
+    private void awaitHealthy(int i) {
+        String ready = "http://127.0.0.1:" + environments.get(i).get("ORISUN_ADMIN_PORT") + "/health/ready";
+        StreamCollector.await(nodeId(i) + " is ready", STARTUP, () -> {
+            try {
+                return ServerFoundationIT.get(ready).code() == 200;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
     }
 
     private synchronized void markDown(int i) {

@@ -3,7 +3,6 @@ package io.orisun.testsupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,15 +47,8 @@ public final class NatsFixture implements AutoCloseable {
     }
 
     /** Starts a new nats-server with JetStream on a free port; close it when done. */
-    public static NatsFixture start(String... extraArgs) {
-        try {
-            NatsFixture fixture = new NatsFixture(freePort(), Files.createTempDirectory("orisun-test-nats"), findBinary(),
-                    "");
-            fixture.restart();
-            return fixture;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public static NatsFixture start() {
+        return startWith("");
     }
 
     /** The nats-server binary the fixtures use, or an exception saying how to install one. */
@@ -112,22 +104,8 @@ public final class NatsFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + binary, e);
         }
-        waitUntilListening(Duration.ofSeconds(15));
-    }
-
-    private void waitUntilListening(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("nats-server exited at start; see " + storeDir.resolve("nats-server.log"));
-            }
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                sleep(50);
-            }
-        }
-        throw new IllegalStateException("nats-server did not listen on port " + port + " in " + timeout);
+        LoopbackPort.awaitListening("nats-server", process, port, Duration.ofSeconds(15),
+                () -> "see " + storeDir.resolve("nats-server.log"));
     }
 
     /** Kills the server with SIGKILL and waits for it to die. */
@@ -166,15 +144,6 @@ public final class NatsFixture implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 process.destroyForcibly();
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for nats-server", e);
         }
     }
 }

@@ -2,8 +2,6 @@ package io.orisun.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -123,28 +121,11 @@ public final class PgBouncerFixture implements AutoCloseable {
     }
 
     private void awaitListening() {
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("pgbouncer exited with " + process.exitValue() + ":\n" + output());
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            } catch (IOException e) {
-                sleep();
-            }
-        }
-        close();
-        throw new IllegalStateException("pgbouncer did not listen on port " + port + " within " + STARTUP + ":\n" + output());
-    }
-
-    private static void sleep() {
         try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for pgbouncer", e);
+            LoopbackPort.awaitListening("pgbouncer", process, port, STARTUP, this::output);
+        } catch (IllegalStateException e) {
+            close();
+            throw e;
         }
     }
 

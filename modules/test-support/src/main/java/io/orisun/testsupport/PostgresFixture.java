@@ -95,17 +95,23 @@ public final class PostgresFixture {
     private static PostgresFixture startEmbedded() {
         try {
             Path dir = Files.createTempDirectory("orisun-test-pg");
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setDataDirectory(dir.resolve("data"))
-                    .setCleanDataDirectory(true)
-                    .setServerConfig("max_connections", "300")
-                    .setServerConfig("fsync", "on")
-                    .start();
+            EmbeddedPostgres pg = embedded(dir.resolve("data")).setCleanDataDirectory(true).start();
             LOG.log(System.Logger.Level.INFO, "embedded PostgreSQL for tests on port {0}", pg.getPort());
             return new PostgresFixture("localhost", pg.getPort(), "postgres", "postgres", "embedded", pg);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL for tests", e);
         }
+    }
+
+    /**
+     * An embedded PostgreSQL 17 on {@code dataDirectory} with the settings of every embedded test server: 300
+     * connections, for several nodes' pools at once, and fsync on, as in production.
+     */
+    static EmbeddedPostgres.Builder embedded(Path dataDirectory) {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setServerConfig("max_connections", "300")
+                .setServerConfig("fsync", "on");
     }
 
     private static String envOr(String name, String fallback) {

@@ -47,13 +47,7 @@ public final class RestartablePostgres implements AutoCloseable {
     }
 
     private void startServer() throws IOException {
-        running = EmbeddedPostgres.builder()
-                .setDataDirectory(root.resolve("data"))
-                .setCleanDataDirectory(false)
-                .setPort(port)
-                .setServerConfig("max_connections", "300")
-                .setServerConfig("fsync", "on")
-                .start();
+        running = PostgresFixture.embedded(root.resolve("data")).setCleanDataDirectory(false).setPort(port).start();
         LOG.log(System.Logger.Level.INFO, "restartable PostgreSQL running on port {0,number,#}", port);
     }
 
@@ -70,14 +64,21 @@ public final class RestartablePostgres implements AutoCloseable {
         }
     }
 
+    /** Starts the server on its data directory and port unless it runs, as after {@link #stop()}. */
+    public synchronized void startIfStopped() {
+        if (running == null) {
+            try {
+                startServer();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not start PostgreSQL again", e);
+            }
+        }
+    }
+
     /** Starts the server again on the same data directory and port. */
     public synchronized void restart() {
         stop();
-        try {
-            startServer();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start PostgreSQL again", e);
-        }
+        startIfStopped();
     }
 
     public String host() {
