@@ -5,7 +5,7 @@ import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.orisun.proto.AdminGrpc;
-import io.orisun.server.OrisunConfig;
+import io.orisun.server.config.OrisunConfig;
 import io.orisun.server.OrisunServer;
 import io.orisun.testsupport.NatsFixture;
 import io.orisun.testsupport.PostgresFixture;

@@ -1,6 +1,6 @@
 package io.orisun.client.example;
 
-import io.orisun.server.OrisunConfig;
+import io.orisun.server.config.OrisunConfig;
 import io.orisun.server.OrisunServer;
 import io.orisun.testsupport.NatsFixture;
 import java.io.IOException;
