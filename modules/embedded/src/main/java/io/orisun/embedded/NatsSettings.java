@@ -64,6 +64,7 @@ public record NatsSettings(Optional<Path> binary, Path storeDir, String serverNa
     public record Cluster(String name, String host, int port, String username, String password, List<String> routes,
                           Duration timeout) {
 
+        /** @throws IllegalArgumentException when the name or host is blank, the port out of range or the timeout not positive */
         public Cluster {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(host, "host");
@@ -71,6 +72,15 @@ public record NatsSettings(Optional<Path> binary, Path storeDir, String serverNa
             Objects.requireNonNull(password, "password");
             Objects.requireNonNull(timeout, "timeout");
             routes = List.copyOf(routes);
+            if (name.isBlank() || host.isBlank()) {
+                throw new IllegalArgumentException("a NATS cluster needs a name and a host");
+            }
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException("NATS cluster port " + port + " is not 1-65535");
+            }
+            if (!timeout.isPositive()) {
+                throw new IllegalArgumentException("NATS cluster timeout must be positive");
+            }
         }
 
         /** Like the generated form, with the password and any credentials inside route URLs masked. */

@@ -1,7 +1,6 @@
 package io.orisun.server;
 
 import io.orisun.server.config.NatsAccess;
-import io.orisun.server.config.NatsClusterConfig;
 import io.orisun.server.config.NatsConfig;
 
 import io.orisun.embedded.NatsSettings;
@@ -31,12 +30,7 @@ final class EmbeddedNatsSettings {
             tls = Optional.of(new NatsSettings.TlsFiles(access.tlsCertFile().orElseThrow(),
                     access.tlsKeyFile().orElseThrow(), access.tlsCaFile().orElseThrow()));
         }
-        NatsClusterConfig cluster = nats.cluster();
-        Optional<NatsSettings.Cluster> joined = cluster.enabled()
-                ? Optional.of(new NatsSettings.Cluster(cluster.name(), cluster.host(), cluster.port(),
-                        cluster.username(), cluster.password(), cluster.routes(), cluster.timeout()))
-                : Optional.empty();
         return new NatsSettings(nats.serverPath(), nats.storeDir(), nats.serverName(), access.host(), nats.port(),
-                nats.maxPayload(), access.user(), password, tls, joined);
+                nats.maxPayload(), access.user(), password, tls, nats.cluster());
     }
 }

@@ -1,5 +1,7 @@
 package io.orisun.server.config;
 
+import io.orisun.embedded.NatsSettings;
+
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.JsonKey;
 import io.orisun.api.ReadRequest;
@@ -174,8 +176,8 @@ final class ConfigReading {
                             poolMode, directHost, directPort, writePool, readPool, adminPool),
                     new BoundariesConfig(boundaryList, adminBoundary), adminPort, auth.orElseThrow(),
                     new NatsConfig(natsUrl, natsServerName, natsPort, maxPayload, storeDir, serverPath,
-                            new NatsClusterConfig(clusterEnabled, clusterName, clusterHost, clusterPort, clusterUser,
-                                    clusterPassword, routes, clusterTimeout),
+                            clusterEnabled ? Optional.of(new NatsSettings.Cluster(clusterName, clusterHost, clusterPort,
+                                    clusterUser, clusterPassword, routes, clusterTimeout)) : Optional.empty(),
                             new NatsAccess(natsHost, natsUser, natsPassword, natsToken, credsFile, natsCa, natsCert,
                                     natsKey, eventSecret)),
                     publisher.orElseThrow(), groupCommit.orElseThrow(), limits.orElseThrow(),

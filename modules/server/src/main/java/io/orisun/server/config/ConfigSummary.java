@@ -1,5 +1,7 @@
 package io.orisun.server.config;
 
+import io.orisun.embedded.NatsSettings;
+
 import io.orisun.api.RequestLimits;
 import io.orisun.auth.AuthSettings;
 import io.orisun.publisher.StreamSettings;
@@ -50,8 +52,8 @@ final class ConfigSummary {
                         + nats.port() + (nats.access().serverTls() ? " with TLS" : "") + ", store " + nats.storeDir())
                 + ", streams keep " + (stream.maxAge().isZero() ? "messages without age limit"
                 : GoDuration.format(stream.maxAge())) + ", " + stream.replicas() + " replica(s)");
-        if (nats.embedded() && nats.cluster().enabled()) {
-            NatsClusterConfig cluster = nats.cluster();
+        if (nats.embedded() && nats.cluster().isPresent()) {
+            NatsSettings.Cluster cluster = nats.cluster().get();
             lines.add("NATS route  cluster '" + cluster.name() + "' on " + cluster.host() + ":" + cluster.port()
                     + ", routes " + (cluster.routes().isEmpty() ? "none" : cluster.routes().stream()
                     .map(OrisunConfig::maskCredentials).collect(Collectors.joining(", "))));

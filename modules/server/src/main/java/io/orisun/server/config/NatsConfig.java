@@ -1,5 +1,7 @@
 package io.orisun.server.config;
 
+import io.orisun.embedded.NatsSettings;
+
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,7 +22,7 @@ import java.util.Optional;
  * @param access              client authentication and the event messages' key
  */
 public record NatsConfig(Optional<String> url, String serverName, int port, int maxPayload, Path storeDir,
-                         Optional<Path> serverPath, NatsClusterConfig cluster, NatsAccess access) {
+                         Optional<Path> serverPath, Optional<NatsSettings.Cluster> cluster, NatsAccess access) {
 
     /** @throws IllegalArgumentException when a value is out of range */
     public NatsConfig {

@@ -93,7 +93,7 @@ public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgr
             throw new IllegalArgumentException("the publisher's LISTEN and group commit's write budget must be those"
                     + " of the PostgreSQL settings and request limits");
         }
-        if (publisher.stream().replicas() > 1 && nats.embedded() && !nats.cluster().enabled()) {
+        if (publisher.stream().replicas() > 1 && nats.embedded() && nats.cluster().isEmpty()) {
             throw new IllegalArgumentException("more than one stream replica needs a NATS cluster");
         }
     }

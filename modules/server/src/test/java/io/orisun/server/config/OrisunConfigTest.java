@@ -1,5 +1,7 @@
 package io.orisun.server.config;
 
+import io.orisun.embedded.NatsSettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.fail;
@@ -124,8 +126,10 @@ class OrisunConfigTest {
         assertThat(nats.maxPayload()).isEqualTo(1 << 20);
         assertThat(nats.storeDir()).isEqualTo(Path.of("./data/orisun/nats"));
         assertThat(nats.serverPath()).isEmpty();
-        assertThat(nats.cluster()).isEqualTo(new NatsClusterConfig(false, "orisun-nats-cluster", "0.0.0.0", 6222, "nats",
-                "password@1", List.of("nats://0.0.0.0:6223", "nats://0.0.0.0:6224"), Duration.ofSeconds(1800)));
+        assertThat(nats.cluster()).as("a single nats-server unless clustering is enabled").isEmpty();
+        assertThat(config(with(CLUSTERED, "ORISUN_NATS_CLUSTER_HOST", "127.0.0.1")).nats().cluster())
+                .contains(new NatsSettings.Cluster("orisun-nats-cluster", "127.0.0.1", 6222, "nats", "route-secret",
+                        List.of("nats://0.0.0.0:6223", "nats://0.0.0.0:6224"), Duration.ofSeconds(1800)));
         assertThat(nats.access()).as("loopback, and secrets generated per data directory")
                 .isEqualTo(NatsAccess.generated());
         assertThat(config.publisher()).as("the node id is generated at start").isEqualTo(PublisherSettings.of("", 1000,
@@ -267,8 +271,8 @@ class OrisunConfigTest {
                 "root", "admin-secret-2", Duration.ofMinutes(90)));
         assertThat(config.nats()).isEqualTo(new NatsConfig(Optional.of("nats://n1:4222,nats://n2:4222"), "node-a", 14222,
                 2 << 20, Path.of("/var/lib/orisun/nats"), Optional.of(Path.of("/opt/nats/nats-server")),
-                new NatsClusterConfig(true, "east", "10.0.0.5", 16222, "route", "cluster-secret-3",
-                        List.of("nats://10.0.0.6:16222", "nats://10.0.0.7:16222"), Duration.ofSeconds(2)),
+                Optional.of(new NatsSettings.Cluster("east", "10.0.0.5", 16222, "route", "cluster-secret-3",
+                        List.of("nats://10.0.0.6:16222", "nats://10.0.0.7:16222"), Duration.ofSeconds(2))),
                 new NatsAccess("10.0.0.5", "node", Optional.of("nats-secret-4"), Optional.empty(), Optional.empty(),
                         Optional.of(ca), Optional.empty(), Optional.empty(),
                         Optional.of("event-secret-5-event-secret-5-event-secret-5"))));
@@ -641,12 +645,12 @@ class OrisunConfigTest {
                 "ORISUN_NATS_CLUSTER_PASSWORD", "route-secret")).problems()).singleElement().asString()
                 .startsWith("ORISUN_NATS_CLUSTER_USERNAME is empty, which turns route authentication off");
 
-        assertThat(config(with(cluster, "ORISUN_NATS_CLUSTER_HOST", "127.0.0.1")).nats().cluster().password())
+        assertThat(config(with(cluster, "ORISUN_NATS_CLUSTER_HOST", "127.0.0.1")).nats().cluster().orElseThrow().password())
                 .as("routes on loopback only (several nodes on one machine) may keep the default")
                 .isEqualTo("password@1");
         assertThat(config(with(cluster, "ORISUN_NATS_CLUSTER_HOST", "[::1]", "ORISUN_NATS_CLUSTER_ROUTES",
-                "nats://localhost:6223")).nats().cluster().enabled()).isTrue();
-        assertThat(config(with(cluster, "ORISUN_NATS_CLUSTER_PASSWORD", "route-secret")).nats().cluster().host())
+                "nats://localhost:6223")).nats().cluster()).isPresent();
+        assertThat(config(with(cluster, "ORISUN_NATS_CLUSTER_PASSWORD", "route-secret")).nats().cluster().orElseThrow().host())
                 .isEqualTo("0.0.0.0");
     }
 
@@ -656,10 +660,17 @@ class OrisunConfigTest {
         return all;
     }
 
+    /** An embedded nats-server in a cluster whose routes authenticate with a password of their own. */
+    private static final String[] CLUSTERED = {"ORISUN_NATS_CLUSTER_ENABLED", "true",
+            "ORISUN_NATS_CLUSTER_PASSWORD", "route-secret", "ORISUN_NATS_PASSWORD", "client-secret",
+            "ORISUN_NATS_EVENT_SECRET", "0123456789abcdef0123456789abcdef"};
+
     @Test
     void reads_cluster_routes_and_rejects_one_that_is_not_a_route_url() {
-        assertThat(config("ORISUN_NATS_CLUSTER_ROUTES", "").nats().cluster().routes()).isEmpty();
-        assertThat(config("ORISUN_NATS_CLUSTER_ROUTES", "nats-route://a:6222,,nats://b:6222").nats().cluster().routes())
+        assertThat(config(with(CLUSTERED, "ORISUN_NATS_CLUSTER_ROUTES", "")).nats().cluster().orElseThrow().routes())
+                .isEmpty();
+        assertThat(config(with(CLUSTERED, "ORISUN_NATS_CLUSTER_ROUTES", "nats-route://a:6222,,nats://b:6222")).nats()
+                .cluster().orElseThrow().routes())
                 .containsExactly("nats-route://a:6222", "nats://b:6222");
         assertThat(failure("ORISUN_NATS_CLUSTER_ROUTES", "nats://a:6222,b:6222").problems()).containsExactly(
                 "ORISUN_NATS_CLUSTER_ROUTES='nats://a:6222,b:6222' has 'b:6222', which is not a route URL such as"
