@@ -97,7 +97,7 @@ final class Listeners {
             builder.putSocket("pprof", socket -> socket.port(config.pprof().port()))
                     .routing("pprof", profiling::register);
         }
-        ListenerTlsSettings.of(config.tls()).map(TransportSecurity::tls).ifPresent(builder::tls);
+        config.tls().map(TransportSecurity::tls).ifPresent(builder::tls);
         if (config.grpc().reflectionEnabled()) {
             builder.addFeature(GrpcReflectionFeature.create(reflection -> reflection.enabled(true).addSocket("@default")));
         }

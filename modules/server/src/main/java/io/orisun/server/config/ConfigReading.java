@@ -1,5 +1,7 @@
 package io.orisun.server.config;
 
+import io.orisun.transport.ListenerTls;
+
 import io.orisun.embedded.NatsSettings;
 
 import io.orisun.api.BoundarySpec;
@@ -171,7 +173,8 @@ final class ConfigReading {
         try {
             return new OrisunConfig(
                     new GrpcConfig(grpcPort, reflection, maxReceive, maxSend, keepAliveTime, keepAliveTimeout, maxStreams),
-                    new TlsConfig(tlsEnabled, certFile, keyFile, caFile, clientAuth),
+                    tlsEnabled ? Optional.of(new ListenerTls(certFile.orElseThrow(), keyFile.orElseThrow(),
+                            clientAuth ? caFile : Optional.empty())) : Optional.empty(),
                     new PostgresConfig(pgHost, pgPort, pgUser, pgPassword, pgName, sslMode, listen, prepareThreshold,
                             poolMode, directHost, directPort, writePool, readPool, adminPool),
                     new BoundariesConfig(boundaryList, adminBoundary), adminPort, auth.orElseThrow(),

@@ -19,15 +19,15 @@ final class ConfigSummary {
     /** A few lines, one per part. Secrets are left out, and credentials inside URLs are masked. */
     static String of(OrisunConfig config) {
         GrpcConfig grpc = config.grpc();
-        TlsConfig tls = config.tls();
         PostgresConfig postgres = config.postgres();
         NatsConfig nats = config.nats();
         StreamSettings stream = config.publisher().stream();
         AuthSettings auth = config.auth();
         RequestLimits limits = config.limits();
         List<String> lines = new ArrayList<>();
-        lines.add("gRPC        port " + grpc.port() + ", TLS " + (tls.enabled()
-                ? "on" + (tls.clientAuthRequired() ? " with client certificates" : "") : "off")
+        String tls = config.tls()
+                .map(on -> "on" + (on.clientCaFile().isPresent() ? " with client certificates" : "")).orElse("off");
+        lines.add("gRPC        port " + grpc.port() + ", TLS " + tls
                 + ", reflection " + (grpc.reflectionEnabled() ? "on" : "off")
                 + ", messages up to " + bytes(grpc.maxReceiveMessageBytes()));
         lines.add("PostgreSQL  " + (postgres.embedded()

@@ -1,5 +1,7 @@
 package io.orisun.server.config;
 
+import io.orisun.transport.ListenerTls;
+
 import io.orisun.api.RequestLimits;
 import io.orisun.auth.AuthSettings;
 import io.orisun.ccc.GroupCommitSettings;
@@ -23,7 +25,7 @@ import java.util.regex.Pattern;
  * {@code ****} in {@link #toString()}, {@link #summary()} and every {@link ConfigException} message.
  *
  * @param grpc            the gRPC listener
- * @param tls             TLS for the gRPC listener
+ * @param tls             TLS for the gRPC listener; empty for plain text
  * @param postgres        the PostgreSQL server and pools; an absent host means the embedded PostgreSQL
  * @param boundaries      the configured boundaries and the admin boundary
  * @param adminPort       the admin HTTP port (dashboard, metrics, health); 0 picks a free one
@@ -43,7 +45,7 @@ import java.util.regex.Pattern;
  * @param warnings        what looked wrong but did not stop the configuration, such as an unknown
  *                        {@code ORISUN_*} variable; to be logged at start-up
  */
-public record OrisunConfig(GrpcConfig grpc, TlsConfig tls, PostgresConfig postgres, BoundariesConfig boundaries,
+public record OrisunConfig(GrpcConfig grpc, Optional<ListenerTls> tls, PostgresConfig postgres, BoundariesConfig boundaries,
                            int adminPort, AuthSettings auth, NatsConfig nats, PublisherSettings publisher,
                            GroupCommitSettings groupCommit, RequestLimits limits, LoggingConfig logging, OtelConfig otel,
                            PprofConfig pprof,

@@ -1,6 +1,7 @@
 package io.orisun.server.config;
 
 import io.orisun.embedded.NatsSettings;
+import io.orisun.transport.ListenerTls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -98,8 +99,7 @@ class OrisunConfigTest {
 
         assertThat(config.grpc()).isEqualTo(new GrpcConfig(5005, true, 64 << 20, 64 << 20, Duration.ofSeconds(30),
                 Duration.ofSeconds(5), 10_000));
-        assertThat(config.tls()).isEqualTo(new TlsConfig(false, Optional.of(Path.of("/etc/orisun/tls/server.crt")),
-                Optional.of(Path.of("/etc/orisun/tls/server.key")), Optional.of(Path.of("/etc/orisun/tls/ca.crt")), false));
+        assertThat(config.tls()).as("plain text unless ORISUN_GRPC_TLS_ENABLED").isEmpty();
         PostgresConfig pg = config.postgres();
         assertThat(pg.embedded()).as("no host means the embedded PostgreSQL").isTrue();
         assertThat(pg.port()).isEqualTo(5434);
@@ -253,7 +253,7 @@ class OrisunConfigTest {
 
         assertThat(config.grpc()).isEqualTo(new GrpcConfig(6005, false, 1000, 2000, Duration.ofMinutes(1),
                 Duration.ofMillis(250), 77));
-        assertThat(config.tls()).isEqualTo(new TlsConfig(true, Optional.of(cert), Optional.of(key), Optional.of(ca), true));
+        assertThat(config.tls()).contains(new ListenerTls(cert, key, Optional.of(ca)));
         assertThat(config.postgres()).isEqualTo(new PostgresConfig(Optional.of("db.internal"), 5432, "orisun_app",
                 "pg-secret-1", "events", "verify-full", false, 0, PostgresConfig.PoolMode.TRANSACTION,
                 Optional.of("db-direct.internal"), 5433,
@@ -293,7 +293,7 @@ class OrisunConfigTest {
         OrisunConfig config = config("ORISUN_GRPC_PORT", "  ", "ORISUN_GRPC_TLS_CA_FILE", "", "ORISUN_PG_HOST", " ");
 
         assertThat(config.grpc().port()).isEqualTo(5005);
-        assertThat(config.tls().caFile()).isEmpty();
+        assertThat(config.tls()).isEmpty();
         assertThat(config.postgres().host()).isEmpty();
     }
 
@@ -542,12 +542,11 @@ class OrisunConfigTest {
 
         Path cert = Files.writeString(dir.resolve("server.crt"), "cert");
         Path key = Files.writeString(dir.resolve("server.key"), "key");
-        TlsConfig tls = config("ORISUN_GRPC_TLS_ENABLED", "true", "ORISUN_GRPC_TLS_CERT_FILE", cert.toString(),
-                "ORISUN_GRPC_TLS_KEY_FILE", key.toString()).tls();
-        assertThat(tls.enabled()).isTrue();
-        assertThat(tls.certFile()).contains(cert);
-        assertThat(tls.keyFile()).contains(key);
-        assertThat(tls.clientAuthRequired()).isFalse();
+        ListenerTls tls = config("ORISUN_GRPC_TLS_ENABLED", "true", "ORISUN_GRPC_TLS_CERT_FILE", cert.toString(),
+                "ORISUN_GRPC_TLS_KEY_FILE", key.toString()).tls().orElseThrow();
+        assertThat(tls.certFile()).isEqualTo(cert);
+        assertThat(tls.keyFile()).isEqualTo(key);
+        assertThat(tls.clientCaFile()).as("no client certificates asked for").isEmpty();
     }
 
     @Test
@@ -721,11 +720,8 @@ class OrisunConfigTest {
     @Test
     void records_reject_values_that_break_their_invariants() {
         assertThatIllegalArgumentException().isThrownBy(() -> new PoolConfig(2, 3, Duration.ZERO, Duration.ZERO));
-        assertThatIllegalArgumentException().isThrownBy(() -> new TlsConfig(true, Optional.empty(), Optional.empty(),
-                Optional.empty(), false));
         assertThatIllegalArgumentException().isThrownBy(() -> new BoundariesConfig(List.of(
                 new BoundarySpec("a", "public", "")), "b"));
-        assertThat(TlsConfig.disabled().enabled()).isFalse();
     }
 
     @Test
