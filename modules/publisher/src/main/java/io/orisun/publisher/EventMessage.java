@@ -1,25 +1,28 @@
 package io.orisun.publisher;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import io.orisun.api.Event;
+import io.orisun.api.OrisunException;
 import io.orisun.api.Position;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The JetStream message of one event. The body is the event as JSON, shaped like the gRPC {@code Event} in its JSON
- * form ({@code data} and {@code metadata} as strings holding JSON text); the position is also in headers, so that a
- * consumer can order or skip messages without parsing bodies. The message id is {@code <boundary>:<tx>:<gid>}.
+ * The JetStream messages of a boundary's stream. The publisher writes batch messages: the body holds consecutive
+ * events in the {@link EventBatch} format, the position headers ({@value #TRANSACTION_ID}, {@value #GLOBAL_ID}) name
+ * the last of them, and the message id is {@code <boundary>:<tx>:<gid>} of that last event. Earlier versions wrote
+ * one message per event, its body the event as JSON shaped like the gRPC {@code Event} in its JSON form
+ * ({@code data} and {@code metadata} as strings holding JSON text), or empty for an event too large for NATS, with
+ * the same headers and id for that one event. A stream written before an upgrade holds such messages, so readers
+ * accept both forms: {@link #entries} tells them apart by the body's first byte.
  */
 final class EventMessage {
 
@@ -39,7 +42,11 @@ final class EventMessage {
     private EventMessage() {
     }
 
-    /** The id under which JetStream deduplicates republished events. */
+    /**
+     * The id under which JetStream deduplicates a republished message: that of the last event it carries. A message
+     * with this id is stored only when the stream held everything before its first event (see {@link PublisherLoop}),
+     * so a duplicate means the stream holds every event up to {@code position}, however it was split into messages.
+     */
     static String messageId(String boundary, Position position) {
         return boundary + ":" + position.transactionId() + ":" + position.globalId();
     }
@@ -51,38 +58,54 @@ final class EventMessage {
         return headers;
     }
 
-    static byte[] body(Event event) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + event.data().length() + event.metadata().length());
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("event_id", event.eventId());
-            json.writeStringField("event_type", event.eventType());
-            json.writeStringField("data", event.data());
-            json.writeStringField("metadata", event.metadata());
-            json.writeObjectFieldStart("position");
-            json.writeNumberField("transaction_id", event.position().transactionId());
-            json.writeNumberField("global_id", event.position().globalId());
-            json.writeEndObject();
-            json.writeStringField("date_created", event.dateCreated().toString());
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory failed", e);
-        }
-        return out.toByteArray();
-    }
-
-    /** Whether the position headers of {@code message} name {@code position}. */
-    static boolean matchesHeaders(Position position, Message message) {
+    /** The position named by the headers of {@code message}, or empty when they name none. */
+    static Optional<Position> headerPosition(Message message) {
         Headers headers = message.getHeaders();
-        return headers != null
-                && Long.toString(position.transactionId()).equals(headers.getFirst(TRANSACTION_ID))
-                && Long.toString(position.globalId()).equals(headers.getFirst(GLOBAL_ID));
+        if (headers == null) {
+            return Optional.empty();
+        }
+        String transactionId = headers.getFirst(TRANSACTION_ID);
+        String globalId = headers.getFirst(GLOBAL_ID);
+        if (transactionId == null || globalId == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Position(Long.parseLong(transactionId), Long.parseLong(globalId)));
+        } catch (NumberFormatException | OrisunException malformed) {
+            return Optional.empty();
+        }
     }
 
-    /** The event in {@code message}, or empty when the message is not a well-formed event message. */
-    static Optional<Event> decode(Message message) {
+    /**
+     * The entries of {@code message}, in position order, the last one at the position its headers name; empty when
+     * the message is not a well-formed event message (no position headers, a malformed body, or a body whose last
+     * position is not the headers'). A body of a form this version does not know (a later format version) yields the
+     * headers' position alone, so that readers fetch what it carries from the log.
+     */
+    static Optional<List<StreamEntry>> entries(Message message) {
+        Optional<Position> claimed = headerPosition(message);
+        if (claimed.isEmpty()) {
+            return Optional.empty();
+        }
+        Position last = claimed.get();
         byte[] body = message.getData();
         if (body == null || body.length == 0) {
+            // The earlier per-event form of an event too large for NATS.
+            return Optional.of(List.of(new StreamEntry(last, Optional.empty())));
+        }
+        if (body[0] == '{') {
+            return decodeSingle(body).filter(event -> event.position().equals(last))
+                    .map(event -> List.of(new StreamEntry(last, Optional.of(event))));
+        }
+        if (body[0] == EventBatch.VERSION) {
+            return EventBatch.decode(body).filter(entries -> entries.getLast().position().equals(last));
+        }
+        return Optional.of(List.of(new StreamEntry(last, Optional.empty())));
+    }
+
+    /** The event in a per-event JSON body, the form earlier versions published; empty when malformed. */
+    static Optional<Event> decodeSingle(byte[] body) {
+        if (body.length == 0) {
             return Optional.empty();
         }
         String eventId = null;

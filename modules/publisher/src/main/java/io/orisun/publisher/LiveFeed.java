@@ -15,6 +15,7 @@ import io.orisun.api.OrisunException;
 import io.orisun.api.Position;
 import java.io.IOException;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,11 +36,15 @@ import java.util.function.BooleanSupplier;
  * <p>A watchdog checks every tick that the consumer is alive and still reads the current incarnation of the stream
  * (a memory stream is recreated empty after a NATS restart), and subscribes afresh when it is not.
  *
- * <p>Only messages with a valid {@link EventMac MAC} reach the ring. Any other message is dropped and
- * {@link #rejected() counted}, with one warning per claimed source; the feed then counts itself behind the log head,
- * so that a subscriber waiting for the position the message claimed reads it from the log at once. The real
- * message for that position may never come: a forger can take its message id first, and JetStream then drops the
- * real one as a duplicate.
+ * <p>A message carries a batch of consecutive events, or one event in the per-event form of earlier versions (see
+ * {@link EventMessage}); each event goes into the ring on its own, so the ring and its subscribers see events, never
+ * messages.
+ *
+ * <p>Only messages with a valid {@link EventMac MAC} over the whole message reach the ring. Any other message, and
+ * one whose body is malformed, is dropped and {@link #rejected() counted}, with one warning per claimed source; the
+ * feed then counts itself behind the log head, so that a subscriber waiting for a position the message claimed
+ * reads it from the log at once. The real message for that position may never come: a forger can take its message
+ * id first, and JetStream then drops the real one as a duplicate.
  */
 final class LiveFeed implements AutoCloseable {
 
@@ -155,23 +160,25 @@ final class LiveFeed implements AutoCloseable {
             reject(message, "its MAC is missing or wrong");
             return;
         }
-        Optional<io.orisun.api.Event> decoded = EventMessage.decode(message);
-        if (decoded.isPresent() && !EventMessage.matchesHeaders(decoded.get().position(), message)) {
-            reject(message, "its body names another position than its headers");
+        Optional<List<StreamEntry>> entries = EventMessage.entries(message);
+        if (entries.isEmpty()) {
+            reject(message, "its body is malformed or names another position than its headers");
             return;
         }
-        if (decoded.isEmpty()) {
-            // An oversized event travels as a bare marker; subscribers read it from the log like any missed id.
-            LOG.log(System.Logger.Level.DEBUG, "feed of boundary {0} skipped a message without an event body",
-                    stream.boundary());
-            return;
+        // A batch message goes into the ring event by event, so that subscribers take up the events they need from
+        // the middle of a batch as well; the highest id counts as received only once the whole batch is in.
+        long highest = -1;
+        for (StreamEntry entry : entries.get()) {
+            Optional<io.orisun.api.Event> event = entry.event();
+            // An event without a body (too large for NATS), or a large one left out of the ring, still counts as
+            // received: subscribers read it from the log.
+            if (event.isPresent() && event.get().data().length() + event.get().metadata().length()
+                    <= settings.ringMaxChars()) {
+                ring.put(new FeedEvent(event.get()));
+            }
+            highest = entry.position().globalId();
         }
-        io.orisun.api.Event received = decoded.get();
-        if (received.data().length() + received.metadata().length() <= settings.ringMaxChars()) {
-            ring.put(new FeedEvent(received));
-        }
-        // A large event is left out of the ring, but still counts as received: subscribers read it from the log.
-        highestReceived.accumulateAndGet(received.position().globalId(), Math::max);
+        highestReceived.accumulateAndGet(highest, Math::max);
         wake();
     }
 

@@ -37,26 +37,41 @@ import java.util.concurrent.TimeoutException;
  * <p>The loop: take the lease (or retry every {@link PublisherSettings#leaseRetry()}) and learn the position of the
  * last event the stream already holds; then repeatedly read the checkpoint (moving it up to that position when it
  * lags, so that nothing the stream holds is published twice), read the next batch after it from the log
- * (ascending, a stable committed prefix), refuse a batch that does not strictly advance, publish every event with its message id and pipelined acks (each message expecting its
- * predecessor as the stream's last, so that the stream stays in order), wait for all acks, and only then move the
- * checkpoint to the batch's last event. When the log has nothing new, wait for a commit
+ * (ascending, a stable committed prefix), refuse a batch that does not strictly advance, publish it, wait for all
+ * acks, and only then move the checkpoint to the batch's last event. When the log has nothing new, wait for a commit
  * notification or the idle tick. Any failure is retried from the checkpoint after a backoff: events are never
- * skipped or reordered, and a republished event is dropped by JetStream's duplicate window.
+ * skipped or reordered, and a republished message is dropped by JetStream's duplicate window.
+ *
+ * <p>Batch messages. A batch goes out as few messages as its size allows: consecutive events fill one message in the
+ * {@link EventBatch} format until it reaches {@value #CHUNK_BYTES} bytes, and the next event starts another; an event
+ * too large for NATS even alone travels as its position only. Nothing waits for a batch to fill. Each message's id
+ * is that of its last event ({@code <boundary>:<tx>:<gid>}, as the per-event messages of earlier versions), its
+ * position headers name that event, and its {@link EventMac MAC} covers the whole body. Every message after the
+ * first of a batch expects the stream's last message id to be its predecessor's, that is the stream's last message
+ * to end just before its own first event; so a message is stored only where it continues the stream, however a
+ * retry splits the events, and a duplicate (the same last event) means the stream holds everything up to it.
  *
  * <p>Fencing. The lease expires when its holder goes quiet for {@link PublisherSettings#leaseTimeout()} (see
  * {@link PublisherSession}), so a paused or cut-off node loses it. A node that resumes must not publish on a lease it
  * no longer has: it proves its session alive before every batch and, within a batch, before the next message once a
  * heartbeat has passed since the last proof; a dead session stops the loop, which must take the lease again. A pause
  * can still fall between the proof and a publish, so JetStream fences as well: the first message of a batch expects
- * the stream's last sequence as this holder last saw it, and every later one its predecessor's message id. Once
- * another holder has added to the stream, the stale holder's messages are refused or dropped as duplicates.
+ * the stream's last sequence as this holder last saw it (or, while the stream has never held a message, an empty
+ * subject), and every later one its predecessor's message id. Once another holder has added to the stream, the
+ * stale holder's messages are refused or dropped as duplicates.
  */
 final class PublisherLoop {
 
     private static final System.Logger LOG = System.getLogger(PublisherLoop.class.getName());
 
     /** Acks outstanding at once: enough to keep the link busy without an unbounded queue in the client. */
-    private static final int ACK_WINDOW = 512;
+    private static final int ACK_WINDOW = 64;
+    /**
+     * The size a batch message grows to before the next event starts another, in bytes: far below NATS's default
+     * max payload of 1 MiB, so that one message never holds the link for long, and large enough that a publisher
+     * batch of small events goes out as one message.
+     */
+    static final int CHUNK_BYTES = 256 * 1024;
     /** How long a whole batch may take to be acknowledged before the attempt counts as failed. */
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
@@ -78,6 +93,8 @@ final class PublisherLoop {
     private final LeaseSpread spread;
     /** Used by the loop thread only. */
     private final EventMac.Calculator mac;
+    /** Used by the loop thread only. */
+    private final EventBatch.Writer writer = new EventBatch.Writer();
     private final long heartbeatNanos;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final Thread thread;
@@ -306,49 +323,42 @@ final class PublisherLoop {
         }
     }
 
+    /**
+     * Publishes {@code batch} as batch messages of consecutive events, each up to {@link #CHUNK_BYTES}, chained to
+     * one another, and waits for every ack. Nothing waits for a batch to fill: a short read goes out as it is.
+     */
     private void publish(List<Event> batch) throws IOException, JetStreamApiException, InterruptedException,
             TimeoutException, ExecutionException, SQLException {
         JetStream js = nats.jetStream();
-        long maxPayload = nats.getMaxPayload();
+        // Room for the message's own headers: a body may take the rest of what NATS accepts.
+        long largestBody = nats.getMaxPayload() - HEADER_ALLOWANCE;
+        long chunkLimit = Math.min(CHUNK_BYTES, largestBody);
         long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
-        ArrayDeque<CompletableFuture<PublishAck>> acks = new ArrayDeque<>(Math.min(batch.size(), ACK_WINDOW));
+        ArrayDeque<CompletableFuture<PublishAck>> acks = new ArrayDeque<>(ACK_WINDOW);
         String previousId = null;
+        Position previous = null;
+        writer.reset();
         try {
             for (Event event : batch) {
-                provedAlive();
-                Position position = event.position();
-                Headers headers = EventMessage.headers(position);
-                headers.put(PUBLISHER_HEADER, settings.nodeId());
-                byte[] body = EventMessage.body(event);
-                if (body.length + HEADER_ALLOWANCE > maxPayload) {
-                    // Too large for NATS: publish the position alone, so that the stream keeps every id and
-                    // subscribers fetch this event from the log.
+                int mark = writer.size();
+                writer.add(event);
+                if (writer.size() - mark + 1 > largestBody) {
+                    // Too large for NATS even alone: publish the position only, so that the stream keeps every id
+                    // and subscribers fetch this event from the log.
                     LOG.log(System.Logger.Level.WARNING, "event {0} of boundary {1} ({2} bytes) exceeds the NATS max"
-                            + " payload; publishing its position only", position, boundary.name(), body.length);
-                    body = new byte[0];
+                            + " payload; publishing its position only", event.position(), boundary.name(),
+                            writer.size() - mark);
+                    writer.dropFrom(mark);
+                    writer.addPositionOnly(event.position());
                 }
-                headers.put(EventMac.HEADER, mac.tag(boundary.name(), position, body));
-                Message message = NatsMessage.builder().subject(stream.subject()).headers(headers).data(body).build();
-                String id = EventMessage.messageId(boundary.name(), position);
-                PublishOptions.Builder options = PublishOptions.builder().messageId(id).expectedStream(stream.name());
-                if (previousId == null) {
-                    if (streamLastSeq > 0) {
-                        // The fence against a holder that lost its lease between the proof and this publish: once
-                        // another holder has added to the stream, the last sequence differs and JetStream refuses.
-                        options.expectedLastSequence(streamLastSeq);
-                    }
-                } else {
-                    // Chaining each message to its predecessor keeps the stream in position order even with acks
-                    // in flight: once one message is refused, JetStream refuses the rest of the batch too, instead
-                    // of storing them ahead of the refused one. A retry's duplicates are acknowledged before this
-                    // check, so the chain resumes where the stream stopped.
-                    options.expectedLastMsgId(previousId);
+                if (mark > 1 && writer.size() > chunkLimit) {
+                    // The event does not fit: what came before it goes out, and it starts the next message.
+                    previousId = send(js, writer.takeBefore(mark), previous, previousId, acks, deadline);
                 }
-                previousId = id;
-                acks.add(js.publishAsync(message, options.build()));
-                if (acks.size() >= ACK_WINDOW) {
-                    awaitAck(acks.poll(), deadline);
-                }
+                previous = event.position();
+            }
+            if (previous != null) {
+                send(js, writer.takeAll(), previous, previousId, acks, deadline);
             }
             while (!acks.isEmpty()) {
                 awaitAck(acks.poll(), deadline);
@@ -356,6 +366,46 @@ final class PublisherLoop {
         } finally {
             acks.forEach(ack -> ack.cancel(false));
         }
+    }
+
+    /**
+     * Publishes one batch message whose last event is at {@code last}, chained to the message {@code previousId}
+     * (null for the batch's first), and returns its id.
+     */
+    private String send(JetStream js, byte[] body, Position last, String previousId,
+                        ArrayDeque<CompletableFuture<PublishAck>> acks, long deadline)
+            throws IOException, JetStreamApiException, InterruptedException, TimeoutException, ExecutionException,
+            SQLException {
+        provedAlive();
+        Headers headers = EventMessage.headers(last);
+        headers.put(PUBLISHER_HEADER, settings.nodeId());
+        headers.put(EventMac.HEADER, mac.tag(boundary.name(), last, body));
+        Message message = NatsMessage.builder().subject(stream.subject()).headers(headers).data(body).build();
+        String id = EventMessage.messageId(boundary.name(), last);
+        PublishOptions.Builder options = PublishOptions.builder().messageId(id).expectedStream(stream.name());
+        if (previousId == null) {
+            // The fence against a holder that lost its lease between the proof and this publish: once another
+            // holder has added to the stream, its last sequence differs and JetStream refuses. A stream that never
+            // held a message has last sequence 0, which JetStream does not check; there the subject must still
+            // hold no message.
+            if (streamLastSeq > 0) {
+                options.expectedLastSequence(streamLastSeq);
+            } else {
+                options.expectedLastSubjectSequence(0);
+            }
+        } else {
+            // Each message names the last event of the one before it, and its own id the last event it carries:
+            // JetStream stores it only while the stream's last message ends just before its first event, so the
+            // stream stays gap-free and in order with acks in flight, however a retry splits the events. Once one
+            // message is refused, the rest of the batch is too. A retry's duplicates are acknowledged before this
+            // check, so the chain resumes where the stream stopped.
+            options.expectedLastMsgId(previousId);
+        }
+        acks.add(js.publishAsync(message, options.build()));
+        if (acks.size() >= ACK_WINDOW) {
+            awaitAck(acks.poll(), deadline);
+        }
+        return id;
     }
 
     private void awaitAck(CompletableFuture<PublishAck> pending, long deadline)

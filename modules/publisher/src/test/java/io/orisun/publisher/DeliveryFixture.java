@@ -254,10 +254,15 @@ final class DeliveryFixture implements AutoCloseable {
         }
     }
 
-    /** The global ids of the boundary's stream, in stream order. */
+    /** The entries of a stream message, which must be well formed. */
+    static List<StreamEntry> entries(Message message) {
+        return EventMessage.entries(message).orElseThrow(() -> new AssertionError("a malformed stream message"));
+    }
+
+    /** The global ids of the boundary's stream, event by event, in stream order. */
     List<Long> streamGlobalIds(String boundary) {
-        return streamMessages(boundary).stream()
-                .map(m -> Long.parseLong(m.getHeaders().getFirst(EventMessage.GLOBAL_ID)))
+        return streamMessages(boundary).stream().flatMap(m -> entries(m).stream())
+                .map(entry -> entry.position().globalId())
                 .toList();
     }
 

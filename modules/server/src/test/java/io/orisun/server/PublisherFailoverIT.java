@@ -163,10 +163,10 @@ class PublisherFailoverIT {
             JetStreamSubscription subscription = connection.jetStream().subscribe(stream + ".events.>",
                     PushSubscribeOptions.builder().stream(stream).ordered(true).build());
             List<Long> ids = new ArrayList<>();
-            while (ids.size() < count) {
+            for (long received = 0; received < count; received++) {
                 Message message = subscription.nextMessage(Duration.ofSeconds(10));
-                assertThat(message).as("message %d of %d", ids.size() + 1, count).isNotNull();
-                ids.add(Long.parseLong(message.getHeaders().getFirst("Orisun-Global-Id")));
+                assertThat(message).as("message %d of %d", received + 1, count).isNotNull();
+                ids.addAll(StreamMessageIds.of(message));
             }
             return ids;
         }
