@@ -125,6 +125,7 @@ public final class Authenticator {
     /** Forgets everything cached about the user, after a change to it. */
     void evict(String userId) {
         cache.evictUser(userId);
+        tokens.forget(userId);
     }
 
     /** How many bcrypt checks ran, for tests that the cache spares them. */

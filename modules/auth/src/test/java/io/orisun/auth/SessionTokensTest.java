@@ -75,4 +75,43 @@ class SessionTokensTest {
         assertThat(tokens.verify("v1.%%%." + token.split("\\.")[2])).isEmpty();
         assertThat(tokens.verify(token + "A".repeat(2000))).isEmpty();
     }
+
+    @Test
+    void a_remembered_token_still_expires_at_its_own_expiry() {
+        String token = tokens.issue("user-1", 1);
+        assertThat(tokens.verify(token)).isPresent();
+        assertThat(tokens.remembered()).isEqualTo(1);
+        clock.advance(Duration.ofHours(24).minusSeconds(1));
+        assertThat(tokens.verify(new String(token.toCharArray()))).isPresent();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(tokens.verify(token)).isEmpty();
+        assertThat(tokens.remembered()).isZero();
+    }
+
+    @Test
+    void refused_tokens_are_not_remembered() {
+        String token = tokens.issue("user-1", 1);
+        tokens.verify(token.substring(0, token.length() - 2));
+        tokens.verify(new SessionTokens(key(2), Duration.ofHours(24), clock).issue("user-1", 1));
+        assertThat(tokens.remembered()).isZero();
+    }
+
+    @Test
+    void forgetting_a_user_drops_only_its_remembered_tokens() {
+        tokens.verify(tokens.issue("user-1", 1));
+        clock.advance(Duration.ofSeconds(1));
+        tokens.verify(tokens.issue("user-1", 1));
+        tokens.verify(tokens.issue("user-2", 1));
+        assertThat(tokens.remembered()).isEqualTo(3);
+        tokens.forget("user-1");
+        assertThat(tokens.remembered()).isEqualTo(1);
+    }
+
+    @Test
+    void the_remembered_tokens_are_bounded() {
+        for (int i = 0; i < SessionTokens.REMEMBERED + 100; i++) {
+            assertThat(tokens.verify(tokens.issue("user-" + i, 1))).isPresent();
+        }
+        assertThat(tokens.remembered()).isLessThanOrEqualTo(SessionTokens.REMEMBERED);
+    }
 }

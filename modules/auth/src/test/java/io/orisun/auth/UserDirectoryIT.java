@@ -243,6 +243,28 @@ class UserDirectoryIT {
     }
 
     @Test
+    void a_token_in_repeated_use_stops_working_at_once_when_its_user_changes_password_or_is_deleted() {
+        UserDirectory directory = nodes.start();
+        Caller admin = callerOf(directory, "admin", "changeit");
+        User carol = directory.create(NewUser.of("Carol", "carol", "carolpw", List.of("OPERATIONS")));
+        User dave = directory.create(NewUser.of("Dave", "dave", "davepass", List.of("OPERATIONS")));
+        Authentication carolAuth = directory.authenticator().authenticate(basic("carol", "carolpw"));
+        String daveToken = directory.authenticator().authenticate(basic("dave", "davepass")).token();
+        for (int i = 0; i < 3; i++) {
+            directory.authenticator().authenticate(Credentials.token(carolAuth.token()));
+            directory.authenticator().authenticate(Credentials.token(daveToken));
+        }
+
+        directory.changePassword(carol.userId(), "carolpw", "carolpw2", carolAuth.caller());
+        directory.delete(dave.userId(), admin);
+
+        assertThatThrownBy(() -> directory.authenticator().authenticate(Credentials.token(carolAuth.token())))
+                .isInstanceOf(Unauthenticated.class);
+        assertThatThrownBy(() -> directory.authenticator().authenticate(Credentials.token(daveToken)))
+                .isInstanceOf(Unauthenticated.class);
+    }
+
+    @Test
     void another_node_notices_a_deletion_by_itself_within_its_refresh_interval() throws Exception {
         UserDirectory here = nodes.start();
         UserDirectory there = nodes.start(Duration.ofMillis(200), java.time.InstantSource.system());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import io.orisun.api.InvalidRequest;
 import java.io.IOException;
 
@@ -21,13 +22,26 @@ final class JsonObjectCheck {
 
     // Payloads are bounded by the transport, not here: jsonb holds strings and numbers far longer than Jackson's
     // defaults allow. The nesting limit stays at Jackson's default, well below what PostgreSQL's parser accepts.
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxStringLength(Integer.MAX_VALUE)
-                    .maxNameLength(Integer.MAX_VALUE)
-                    .maxNumberLength(200_000)
-                    .build())
+    private static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
+            .maxStringLength(Integer.MAX_VALUE)
+            .maxNameLength(Integer.MAX_VALUE)
+            .maxNumberLength(200_000)
             .build();
+
+    /**
+     * Payloads up to this many characters are parsed with buffers from a small shared pool. Jackson's default pool
+     * keeps buffers per thread, and every gRPC stream runs on a new virtual thread, so each check would allocate
+     * fresh ones. Larger payloads keep the default: a pooled buffer grows to the longest text it parsed and would
+     * stay that large.
+     */
+    static final int POOLED_MAX_CHARS = 32 * 1024;
+    private static final int POOL_SIZE = 32;
+
+    private static final JsonFactory POOLED = JsonFactory.builder()
+            .streamReadConstraints(CONSTRAINTS)
+            .recyclerPool(JsonRecyclerPools.newBoundedPool(POOL_SIZE))
+            .build();
+    private static final JsonFactory UNPOOLED = JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
 
     private JsonObjectCheck() {
     }
@@ -37,7 +51,8 @@ final class JsonObjectCheck {
      * single JSON object that jsonb can store.
      */
     static void requireObject(String json, String field) {
-        try (JsonParser parser = FACTORY.createParser(json)) {
+        JsonFactory factory = json.length() <= POOLED_MAX_CHARS ? POOLED : UNPOOLED;
+        try (JsonParser parser = factory.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidRequest(field + " must be a JSON object");
             }

@@ -15,19 +15,24 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Measures and traces every RPC: a timer {@code orisun.rpc} per method and status code (the count, the latency
  * histogram), and a server span named after the full method, which is the current span while the handler runs so
  * that the event log's spans become its children. It runs outermost, so rejected calls (authentication, size
- * limits) are counted with their status too.
+ * limits) are counted with their status too. The timers are looked up once per method and status and then kept, so
+ * a call does not build a meter id and search the registry for it.
  */
 public final class RpcObservation implements ServerInterceptor {
 
     private final MeterRegistry registry;
     private final Tracer tracer;
+    private final Map<String, MethodTimers> timers = new ConcurrentHashMap<>();
 
     public RpcObservation(MeterRegistry registry, Tracer tracer) {
         this.registry = registry;
@@ -38,6 +43,7 @@ public final class RpcObservation implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                          ServerCallHandler<Q, R> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
+        MethodTimers methodTimers = timers.computeIfAbsent(method, MethodTimers::new);
         Span span = tracer.spanBuilder(method)
                 .setSpanKind(SpanKind.SERVER)
                 .setAttribute("rpc.system", "grpc")
@@ -58,7 +64,7 @@ public final class RpcObservation implements ServerInterceptor {
 
             private void end(Status status) {
                 if (ended.compareAndSet(false, true)) {
-                    finish(method, status.getCode(), started, span);
+                    finish(methodTimers, status.getCode(), started, span);
                 }
             }
         };
@@ -87,7 +93,7 @@ public final class RpcObservation implements ServerInterceptor {
                     super.onCancel();
                 } finally {
                     if (ended.compareAndSet(false, true)) {
-                        finish(method, Status.Code.CANCELLED, started, span);
+                        finish(methodTimers, Status.Code.CANCELLED, started, span);
                     }
                 }
             }
@@ -108,19 +114,38 @@ public final class RpcObservation implements ServerInterceptor {
         };
     }
 
-    private void finish(String method, Status.Code code, long started, Span span) {
-        Timer.builder("orisun.rpc")
-                .description("gRPC calls by method and status code, from arrival to the closing status")
-                .tag("method", method)
-                .tag("status", code.name())
-                .publishPercentileHistogram()
-                .minimumExpectedValue(NodeMetrics.MIN_LATENCY).maximumExpectedValue(NodeMetrics.MAX_LATENCY)
-                .register(registry)
-                .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    private static void finish(MethodTimers methodTimers, Status.Code code, long started, Span span) {
+        methodTimers.of(code).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         span.setAttribute("rpc.grpc.status_code", code.value());
         if (code != Status.Code.OK) {
             span.setStatus(StatusCode.ERROR, code.name());
         }
         span.end();
+    }
+
+    /** The timers of one method, by status code, each registered on its first use. */
+    private final class MethodTimers {
+        private final String method;
+        private final AtomicReferenceArray<Timer> byCode = new AtomicReferenceArray<>(Status.Code.values().length);
+
+        MethodTimers(String method) {
+            this.method = method;
+        }
+
+        Timer of(Status.Code code) {
+            Timer timer = byCode.get(code.ordinal());
+            if (timer == null) {
+                // Registering twice is harmless: the registry answers the same timer for the same id.
+                timer = Timer.builder("orisun.rpc")
+                        .description("gRPC calls by method and status code, from arrival to the closing status")
+                        .tag("method", method)
+                        .tag("status", code.name())
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(NodeMetrics.MIN_LATENCY).maximumExpectedValue(NodeMetrics.MAX_LATENCY)
+                        .register(registry);
+                byCode.set(code.ordinal(), timer);
+            }
+            return timer;
+        }
     }
 }

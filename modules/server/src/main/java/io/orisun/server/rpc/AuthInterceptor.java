@@ -160,17 +160,18 @@ public final class AuthInterceptor implements ServerInterceptor {
 
     private Authentication authenticate(Metadata headers) {
         String token = headers.get(AUTH_TOKEN);
-        String authorization = headers.get(AUTHORIZATION);
         if (token != null && !token.isBlank()) {
             try {
                 return authenticator.authenticate(Credentials.token(token));
             } catch (Unauthenticated e) {
                 // A client that also sends Basic credentials (after its token expired) is judged by those.
-                if (authorization == null) {
+                if (!headers.containsKey(AUTHORIZATION)) {
                     throw e;
                 }
             }
         }
+        // Read only when needed: a client that sends its token sends no Basic credentials, and each read decodes.
+        String authorization = headers.get(AUTHORIZATION);
         if (authorization != null) {
             return authenticator.authenticate(Credentials.basic(authorization));
         }
