@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Measures and traces every RPC: a timer {@code orisun.rpc} per method and status code (the count, the latency
  * histogram), and a server span named after the full method, which is the current span while the handler runs so
- * that the event log's spans become its children. It runs outermost, so rejected calls (authentication, size
+ * that the event log's spans become its children; the context also carries the call's {@link CallClock}, for the
+ * save's stage timers. It runs outermost, so rejected calls (authentication, size
  * limits) are counted with their status too.
  */
 public final class RpcObservation implements ServerInterceptor {
@@ -43,8 +44,9 @@ public final class RpcObservation implements ServerInterceptor {
                 .setAttribute("rpc.system", "grpc")
                 .setAttribute("rpc.method", method)
                 .startSpan();
-        Context context = Context.current().with(span);
         long started = System.nanoTime();
+        CallClock clock = new CallClock(started);
+        Context context = Context.current().with(span).with(CallClock.KEY, clock);
         AtomicBoolean ended = new AtomicBoolean();
         ServerCall<Q, R> observed = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
@@ -52,6 +54,7 @@ public final class RpcObservation implements ServerInterceptor {
                 try {
                     super.close(status, trailers);
                 } finally {
+                    clock.closed(System.nanoTime());
                     end(status);
                 }
             }
