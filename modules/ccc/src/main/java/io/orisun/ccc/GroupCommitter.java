@@ -327,7 +327,6 @@ final class GroupCommitter implements AutoCloseable {
             }
         }
         try (PreparedStatement statement = connection.prepareStatement(saveSql)) {
-            budget.apply(statement);
             statement.setString(1, headers(batch));
             statement.setArray(2, connection.createArrayOf("text", ids));
             statement.setArray(3, connection.createArrayOf("text", types));
@@ -335,7 +334,7 @@ final class GroupCommitter implements AutoCloseable {
             statement.setArray(5, connection.createArrayOf("text", metadata));
             // The whole result is read before executeQuery returns, and in auto-commit the commit precedes the
             // final reply, so every row below describes committed work.
-            try (ResultSet rows = statement.executeQuery()) {
+            try (StatementWatch.Watched watched = budget.watch(statement); ResultSet rows = statement.executeQuery()) {
                 for (Pending pending : batch) {
                     if (!rows.next()) {
                         throw new IllegalStateException("the save function of boundary " + tables.boundary()
