@@ -20,6 +20,22 @@ public interface LogObserver {
     default void flushed(String boundary, int saves, int events, long nanos) {
     }
 
+    /**
+     * Where one group commit of {@code boundary} spent its time: {@code checkoutNanos} getting a write connection,
+     * {@code statementNanos} in the one call of the save function, from sending it to reading its last row. The
+     * call runs in auto-commit, where PostgreSQL commits, and so waits for its WAL flush, before it replies: the
+     * statement time includes the commit.
+     */
+    default void flushStages(String boundary, long checkoutNanos, long statementNanos) {
+    }
+
+    /**
+     * One save to {@code boundary} waited {@code queuedNanos} from being queued to the flusher taking its batch,
+     * and {@code wakeNanos} from its answer being ready to its caller's thread running again.
+     */
+    default void saveWaited(String boundary, long queuedNanos, long wakeNanos) {
+    }
+
     /** The publisher of {@code boundary} had JetStream acknowledge {@code events} events, taking {@code nanos}. */
     default void published(String boundary, int events, long nanos) {
     }

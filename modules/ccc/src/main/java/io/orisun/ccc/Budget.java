@@ -5,22 +5,26 @@ import io.orisun.api.SqlCondition;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A time limit on one kind of statement. It is enforced through JDBC's query timeout, which sends PostgreSQL a
- * cancel request once the limit has passed: the server stops the statement at its next interrupt check, the
- * transaction rolls back, and the connection stays usable. A cancel works the same behind a connection pooler,
- * where a session setting such as {@code statement_timeout} would not stay with the statement.
+ * A time limit on one kind of statement. Past it the statement is cancelled ({@link StatementWatch}): PostgreSQL stops
+ * it at its next interrupt check, the transaction rolls back, and the connection stays usable. A cancel works the
+ * same behind a connection pooler, where a session setting such as {@code statement_timeout} would not stay with
+ * the statement.
  *
  * @param operation "write" or "read", as {@link io.orisun.api.LogObserver#budgetExceeded} reports it
- * @param limit     the budget; JDBC takes whole seconds, so it is applied rounded up
+ * @param limit     the budget; applied rounded up to whole seconds, as JDBC's query timeout took it
  */
 record Budget(String operation, Duration limit) {
 
-    /** Puts the budget on {@code statement}. */
-    void apply(Statement statement) throws SQLException {
+    /**
+     * Starts the budget of {@code statement}, which is about to execute; closing the result ends it. Use it around
+     * the call that executes the statement and reads its result.
+     */
+    StatementWatch.Watched watch(Statement statement) {
         long seconds = Math.max(1, limit.toSeconds() + (limit.toNanosPart() > 0 ? 1 : 0));
-        statement.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, seconds));
+        return StatementWatch.watch(statement, System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds));
     }
 
     /** Whether {@code e} is a statement cancelled by its budget ({@link SqlCondition#CANCELLED}). */

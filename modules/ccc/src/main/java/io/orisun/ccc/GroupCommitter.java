@@ -86,7 +86,7 @@ final class GroupCommitter implements AutoCloseable {
      *                     cannot be reached, or the calling thread is interrupted
      */
     SaveResult submit(PreparedSave save) {
-        Pending pending = new Pending(save, new CompletableFuture<>());
+        Pending pending = new Pending(save, System.nanoTime());
         lock.lock();
         try {
             while (!closed && queue.size() >= settings.maxPending()) {
@@ -118,6 +118,11 @@ final class GroupCommitter implements AutoCloseable {
                 throw error;
             }
             throw new IllegalStateException("a save to boundary " + tables.boundary() + " failed", cause);
+        } finally {
+            if (pending.result().isDone() && pending.taken != 0) {
+                observer.saveWaited(tables.boundary(), pending.taken - pending.queued,
+                        System.nanoTime() - pending.answered);
+            }
         }
     }
 
@@ -152,7 +157,7 @@ final class GroupCommitter implements AutoCloseable {
             lock.unlock();
         }
         for (Pending pending : abandoned) {
-            pending.result().completeExceptionally(shuttingDown());
+            pending.fail(shuttingDown());
         }
         try {
             if (!flusher.join(CLOSE_WAIT)) {
@@ -181,7 +186,7 @@ final class GroupCommitter implements AutoCloseable {
                 // A defect, not a database answer: fail this batch and keep serving the boundary.
                 LOG.log(System.Logger.Level.ERROR, "saving a batch to boundary " + tables.boundary() + " failed", e);
                 for (Pending pending : batch) {
-                    pending.result().completeExceptionally(e);
+                    pending.fail(e);
                 }
             }
             observer.flushed(tables.boundary(), batch.size(), events(batch), System.nanoTime() - began);
@@ -222,6 +227,10 @@ final class GroupCommitter implements AutoCloseable {
                     break;
                 }
             }
+            long taken = System.nanoTime();
+            for (Pending pending : batch) {
+                pending.taken = taken;
+            }
             room.signalAll();
             return batch;
         } finally {
@@ -230,13 +239,16 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private void flush(List<Pending> batch) {
+        long began = System.nanoTime();
         try (Connection connection = writes.getConnection()) {
             // Auto-commit makes the call its own transaction: the commit travels with the statement, no extra trip.
             if (!connection.getAutoCommit()) {
                 connection.setAutoCommit(true);
             }
             try {
+                long connected = System.nanoTime();
                 execute(connection, batch);
+                observer.flushStages(tables.boundary(), connected - began, System.nanoTime() - connected);
             } catch (SQLException e) {
                 if (batch.size() == 1 || SqlFailure.isConnectionLevel(e)) {
                     fail(batch, e);
@@ -278,7 +290,7 @@ final class GroupCommitter implements AutoCloseable {
             observer.budgetExceeded(tables.boundary(), budget.operation());
         }
         for (Pending pending : batch) {
-            pending.result().completeExceptionally(failure(e));
+            pending.fail(failure(e));
         }
     }
 
@@ -315,7 +327,6 @@ final class GroupCommitter implements AutoCloseable {
             }
         }
         try (PreparedStatement statement = connection.prepareStatement(saveSql)) {
-            budget.apply(statement);
             statement.setString(1, headers(batch));
             statement.setArray(2, connection.createArrayOf("text", ids));
             statement.setArray(3, connection.createArrayOf("text", types));
@@ -323,7 +334,7 @@ final class GroupCommitter implements AutoCloseable {
             statement.setArray(5, connection.createArrayOf("text", metadata));
             // The whole result is read before executeQuery returns, and in auto-commit the commit precedes the
             // final reply, so every row below describes committed work.
-            try (ResultSet rows = statement.executeQuery()) {
+            try (StatementWatch.Watched watched = budget.watch(statement); ResultSet rows = statement.executeQuery()) {
                 for (Pending pending : batch) {
                     if (!rows.next()) {
                         throw new IllegalStateException("the save function of boundary " + tables.boundary()
@@ -339,13 +350,12 @@ final class GroupCommitter implements AutoCloseable {
         String outcome = row.getString(1);
         Position first = new Position(row.getLong(2), row.getLong(3));
         Position last = new Position(row.getLong(4), row.getLong(5));
-        CompletableFuture<SaveResult> result = pending.result();
         switch (outcome) {
-            case "A" -> result.complete(new SaveResult(first, last, false));
-            case "R" -> result.complete(new SaveResult(first, last, true));
-            case "C" -> result.completeExceptionally(
+            case "A" -> pending.succeed(new SaveResult(first, last, false));
+            case "R" -> pending.succeed(new SaveResult(first, last, true));
+            case "C" -> pending.fail(
                     new ConsistencyViolation(pending.save().check().orElseThrow().expected(), first));
-            case "X" -> result.completeExceptionally(new AlreadyExists("event_id " + OrisunException.echo(row.getString(6))
+            case "X" -> pending.fail(new AlreadyExists("event_id " + OrisunException.echo(row.getString(6))
                     + " already exists in boundary " + tables.boundary() + " with different content"));
             default -> throw new IllegalStateException("the save function of boundary " + tables.boundary()
                     + " returned the unknown outcome " + outcome);
@@ -406,6 +416,39 @@ final class GroupCommitter implements AutoCloseable {
         return out.toString();
     }
 
-    private record Pending(PreparedSave save, CompletableFuture<SaveResult> result) {
+    /**
+     * A queued save and its answer, with the times its stages ended ({@link System#nanoTime()}): {@code taken}
+     * written by the flusher under the lock, {@code answered} before the answer completes, so the caller reads both
+     * after {@link CompletableFuture#get()}.
+     */
+    private static final class Pending {
+        private final PreparedSave save;
+        private final long queued;
+        private final CompletableFuture<SaveResult> result = new CompletableFuture<>();
+        private long taken;
+        private long answered;
+
+        Pending(PreparedSave save, long queued) {
+            this.save = save;
+            this.queued = queued;
+        }
+
+        PreparedSave save() {
+            return save;
+        }
+
+        CompletableFuture<SaveResult> result() {
+            return result;
+        }
+
+        void succeed(SaveResult answer) {
+            answered = System.nanoTime();
+            result.complete(answer);
+        }
+
+        void fail(Throwable failure) {
+            answered = System.nanoTime();
+            result.completeExceptionally(failure);
+        }
     }
 }

@@ -43,9 +43,8 @@ final class LogReader {
     List<Event> read(BoundaryTables tables, ReadRequest request) {
         try (Connection connection = reads.getConnection();
              PreparedStatement statement = prepareRead(connection, tables, request, "")) {
-            budget.apply(statement);
             List<Event> events = new ArrayList<>(Math.min(request.count(), 256));
-            try (ResultSet rows = statement.executeQuery()) {
+            try (StatementWatch.Watched watched = budget.watch(statement); ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     events.add(event(rows, 1));
                 }
@@ -77,11 +76,10 @@ final class LogReader {
         String sql = ReadStatements.CONTEXT.formatted(tables.head(), branches);
         try (Connection connection = reads.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
-            budget.apply(statement);
             for (int i = 0; i < values.size(); i++) {
                 statement.setString(i + 1, values.get(i));
             }
-            try (ResultSet row = statement.executeQuery()) {
+            try (StatementWatch.Watched watched = budget.watch(statement); ResultSet row = statement.executeQuery()) {
                 if (!row.next()) {
                     throw new IllegalStateException("the head row of boundary " + tables.boundary() + " is missing");
                 }
@@ -192,13 +190,12 @@ final class LogReader {
         }
         try (Connection connection = reads.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-            budget.apply(statement);
             for (int i = 0; i < values.size(); i++) {
                 statement.setString(i + 1, values.get(i));
             }
             List<Optional<Event>> latest = new ArrayList<>(Collections.nCopies(criteria.size(), Optional.empty()));
             Position context = Position.NONE;
-            try (ResultSet rows = statement.executeQuery()) {
+            try (StatementWatch.Watched watched = budget.watch(statement); ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     Event event = event(rows, 2);
                     latest.set(rows.getInt(1), Optional.of(event));

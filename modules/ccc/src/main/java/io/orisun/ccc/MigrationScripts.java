@@ -23,7 +23,8 @@ import org.flywaydb.core.api.resource.LoadableResource;
 final class MigrationScripts implements ResourceProvider {
 
     /** Every migration, in version order. A new script must be listed here; a test compares the list with the files. */
-    static final List<String> NAMES = List.of("V1__event_log.sql", "V2__set_based_save.sql", "V3__linear_check.sql");
+    static final List<String> NAMES = List.of("V1__event_log.sql", "V2__set_based_save.sql", "V3__linear_check.sql",
+            "V4__generic_plans.sql");
 
     /**
      * A row of a boundary's schema history as Flyway writes it once a migration has succeeded, for the cheap check

@@ -92,9 +92,10 @@ class BoundarySchemaIT {
         String newest = MigrationScripts.history().getLast().version();
         try (LogUnderTest db = new LogUnderTest(spec)) {
             db.append("behind", event("b-1", "T", "{}"));
-            // As if the newest migration had never run: its history row and the save function it replaces are gone.
+            // As if the newest migration had never run: its history row and the setting it gives the save function
+            // are gone.
             execute(db, "DELETE FROM public.behind_orisun_schema_history WHERE version = '" + newest + "'");
-            execute(db, "DROP FUNCTION public.behind_orisun_save_batch");
+            execute(db, "ALTER FUNCTION public.behind_orisun_save_batch RESET ALL");
             try (Connection connection = db.writes.getConnection()) {
                 assertThat(BoundarySchema.isCurrent(connection, spec)).isFalse();
             }
@@ -103,8 +104,9 @@ class BoundarySchemaIT {
 
             assertThat(db.query("SELECT count(*) FROM public.behind_orisun_schema_history WHERE version = '"
                     + newest + "' AND success")).as("the newest migration ran again").isEqualTo(1);
-            assertThat(db.query("SELECT count(*) FROM pg_proc WHERE proname = 'behind_orisun_save_batch'"))
-                    .as("the save function is back").isEqualTo(1);
+            assertThat(db.query("SELECT count(*) FROM pg_proc WHERE proname = 'behind_orisun_save_batch'"
+                    + " AND proconfig @> ARRAY['plan_cache_mode=force_generic_plan']"))
+                    .as("the save function has its setting back").isEqualTo(1);
             try (Connection connection = db.writes.getConnection()) {
                 assertThat(BoundarySchema.isCurrent(connection, spec)).isTrue();
             }

@@ -176,6 +176,39 @@ class ObservabilityIT {
     }
 
     @Test
+    void each_save_is_timed_by_stage_and_the_stages_fit_inside_its_rpc() {
+        Scrape before = scrape();
+        for (int i = 0; i < 3; i++) {
+            node.eventStore().saveEvents(SaveEventsRequest.newBuilder().setBoundary("obs_b")
+                    .addEvents(event("Staged", "{\"i\":" + i + "}")).build());
+        }
+        String method = "orisun.EventStore/SaveEvents";
+        // The call is timed once its close has returned, which may be after the client has its answer.
+        eventually(PATIENCE, () -> assertThat(scrape().delta(before, "orisun_rpc_seconds_count", "method", method,
+                "status", "OK")).isEqualTo(3));
+        Scrape after = scrape();
+        double rpc = after.value("orisun_rpc_seconds_sum", "method", method, "status", "OK")
+                - before.valueOrZero("orisun_rpc_seconds_sum", "method", method, "status", "OK");
+        double stages = 0;
+        for (String stage : List.of("grpc_in", "queue", "wake", "grpc_out")) {
+            assertThat(after.delta(before, "orisun_save_stage_seconds_count", "boundary", "obs_b", "stage", stage))
+                    .as("saves timed in stage %s", stage).isEqualTo(3);
+            stages += after.value("orisun_save_stage_seconds_sum", "boundary", "obs_b", "stage", stage)
+                    - before.valueOrZero("orisun_save_stage_seconds_sum", "boundary", "obs_b", "stage", stage);
+        }
+        for (String stage : List.of("checkout", "statement")) {
+            assertThat(after.delta(before, "orisun_flush_stage_seconds_count", "boundary", "obs_b", "stage", stage))
+                    .as("flushes timed in stage %s", stage).isEqualTo(3);
+            stages += after.value("orisun_flush_stage_seconds_sum", "boundary", "obs_b", "stage", stage)
+                    - before.valueOrZero("orisun_flush_stage_seconds_sum", "boundary", "obs_b", "stage", stage);
+        }
+        assertThat(after.value("orisun_flush_stage_seconds_sum", "boundary", "obs_b", "stage", "statement"))
+                .as("the statement takes a round trip").isPositive();
+        assertThat(stages).as("the stages of three one-at-a-time saves lie inside their calls").isPositive()
+                .isLessThanOrEqualTo(rpc);
+    }
+
+    @Test
     void a_save_is_traced_as_a_server_span_with_a_child_span_for_the_log_write() {
         node.spans().reset();
         node.eventStore().saveEvents(SaveEventsRequest.newBuilder().setBoundary("obs_b")

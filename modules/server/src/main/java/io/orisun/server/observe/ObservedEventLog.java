@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.orisun.api.AppendCondition;
 import io.orisun.api.ConsistencyViolation;
@@ -28,8 +29,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The event log as the RPCs use it, measured and traced: per boundary it counts saves (committed, replayed,
  * conflicting), events and bytes written, reads, and conflicts by criterion shape, and times every save in a
- * histogram; each save and read runs in its own span ({@code orisun.save} covers the queue, the group-commit
- * flush and the commit). Meters are created for a boundary on its first successful call, so that requests for
+ * histogram, with the time from the call's arrival to the save and from the save's answer to the call's close as
+ * the stages {@code grpc_in} and {@code grpc_out} of {@code orisun.save.stage}; each save and read runs in its own
+ * span ({@code orisun.save} covers the queue, the group-commit flush and the commit). Meters are created for a boundary on its first successful call, so that requests for
  * unknown boundaries cannot grow the registry; conflict shapes are capped per boundary for the same reason.
  */
 public final class ObservedEventLog implements EventLog {
@@ -55,10 +57,11 @@ public final class ObservedEventLog implements EventLog {
                 .setAttribute("orisun.events", request.events().size())
                 .startSpan();
         long started = System.nanoTime();
+        CallClock clock = Context.current().get(CallClock.KEY);
         try (Scope ignored = span.makeCurrent()) {
             SaveResult result = log.save(request);
             BoundaryMeters meters = meters(request.boundary());
-            meters.saveTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            meters.saved(started, clock);
             if (result.replayed()) {
                 meters.replayed.increment();
             } else {
@@ -69,7 +72,7 @@ public final class ObservedEventLog implements EventLog {
             return result;
         } catch (ConsistencyViolation e) {
             BoundaryMeters meters = meters(request.boundary());
-            meters.saveTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            meters.saved(started, clock);
             meters.conflict(request.condition());
             span.setStatus(StatusCode.ERROR, "consistency violation");
             throw e;
@@ -176,6 +179,8 @@ public final class ObservedEventLog implements EventLog {
         private final Counter bytes;
         private final Counter reads;
         private final Timer saveTimer;
+        private final Timer grpcIn;
+        private final Timer grpcOut;
         private final Map<String, Counter> conflicts = new ConcurrentHashMap<>();
 
         BoundaryMeters(MeterRegistry registry, String boundary) {
@@ -194,6 +199,18 @@ public final class ObservedEventLog implements EventLog {
                     .description("Time from a save's arrival to its commit or rejection, group-commit wait included")
                     .tag("boundary", boundary).publishPercentileHistogram()
                 .minimumExpectedValue(NodeMetrics.MIN_LATENCY).maximumExpectedValue(NodeMetrics.MAX_LATENCY).register(registry);
+            this.grpcIn = LogObservation.stage(registry, "orisun.save.stage", boundary, "grpc_in");
+            this.grpcOut = LogObservation.stage(registry, "orisun.save.stage", boundary, "grpc_out");
+        }
+
+        /** Records a save that started at {@code started}, and its gRPC stages when it came from an RPC. */
+        void saved(long started, CallClock clock) {
+            long now = System.nanoTime();
+            saveTimer.record(now - started, TimeUnit.NANOSECONDS);
+            if (clock != null) {
+                grpcIn.record(started - clock.arrived(), TimeUnit.NANOSECONDS);
+                clock.answered(grpcOut, now);
+            }
         }
 
         private Counter saves(String outcome) {

@@ -24,9 +24,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * Measures and traces every RPC: a timer {@code orisun.rpc} per method and status code (the count, the latency
  * histogram), and a server span named after the full method, which is the current span while the handler runs so
- * that the event log's spans become its children. It runs outermost, so rejected calls (authentication, size
- * limits) are counted with their status too. The timers are looked up once per method and status and then kept, so
- * a call does not build a meter id and search the registry for it.
+ * that the event log's spans become its children; the context also carries the call's {@link CallClock}, for the
+ * save's stage timers. It runs outermost, so rejected calls (authentication, size limits) are counted with their
+ * status too. The timers are looked up once per method and status and then kept, so a call does not build a meter
+ * id and search the registry for it.
  */
 public final class RpcObservation implements ServerInterceptor {
 
@@ -49,8 +50,9 @@ public final class RpcObservation implements ServerInterceptor {
                 .setAttribute("rpc.system", "grpc")
                 .setAttribute("rpc.method", method)
                 .startSpan();
-        Context context = Context.current().with(span);
         long started = System.nanoTime();
+        CallClock clock = new CallClock(started);
+        Context context = Context.current().with(span).with(CallClock.KEY, clock);
         AtomicBoolean ended = new AtomicBoolean();
         ServerCall<Q, R> observed = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
@@ -58,6 +60,7 @@ public final class RpcObservation implements ServerInterceptor {
                 try {
                     super.close(status, trailers);
                 } finally {
+                    clock.closed(System.nanoTime());
                     end(status);
                 }
             }
