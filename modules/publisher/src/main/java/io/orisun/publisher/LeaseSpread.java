@@ -66,6 +66,15 @@ final class LeaseSpread {
     }
 
     /**
+     * Whether a loop may give a lease up at this moment, by the clock alone. A loop asks this before it counts the
+     * publishing nodes: that count is a query on {@code pg_stat_activity}, and a publisher that finishes a short
+     * batch many times a second must not run it each time when no yield can follow.
+     */
+    boolean yieldDue() {
+        return System.nanoTime() - nextYield.get() >= 0;
+    }
+
+    /**
      * Whether the calling loop should give its lease up now: true for at most one loop per ten lease retries, and
      * only while this node holds more than its fair share.
      */

@@ -449,7 +449,7 @@ final class PublisherLoop {
 
     /** Gives the lease up when this node holds more than its share, so that boundaries spread over the nodes. */
     private void maybeYield() throws SQLException {
-        if (!leading || stopping || spread.held() <= 1) {
+        if (!leading || stopping || spread.held() <= 1 || !spread.yieldDue()) {
             return;
         }
         int nodes = session.publishingNodes();

@@ -45,4 +45,19 @@ class LeaseSpreadTest {
         // The first interval starts when the node does: a node that just started gives nothing up.
         assertThat(spread.shouldYield(3)).isFalse();
     }
+
+    @Test
+    void a_yield_is_due_only_once_its_interval_has_passed_and_not_again_until_the_next() throws InterruptedException {
+        LeaseSpread spread = new LeaseSpread(() -> 3, Duration.ofMillis(5));
+        spread.acquired();
+        spread.acquired();
+        spread.acquired();
+        assertThat(spread.yieldDue()).as("a node that just took a lease").isFalse();
+
+        Thread.sleep(60);
+
+        assertThat(spread.yieldDue()).as("ten retries later").isTrue();
+        assertThat(spread.shouldYield(3)).as("three leases against a share of one").isTrue();
+        assertThat(spread.yieldDue()).as("right after a yield").isFalse();
+    }
 }
