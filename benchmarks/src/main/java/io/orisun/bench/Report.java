@@ -157,7 +157,7 @@ final class Report {
         return warm == WarmUp.Outcome.NONE ? "" : String.format(Locale.ROOT, "%.0f%s", warm.seconds(), warm.steady() ? "" : "*");
     }
 
-    private static String micros(java.util.Optional<Double> micros) {
+    private static String micros(Optional<Double> micros) {
         return micros.map(m -> String.format(Locale.ROOT, "%.1f", m)).orElse("");
     }
 
