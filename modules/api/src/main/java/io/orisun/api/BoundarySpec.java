@@ -3,10 +3,14 @@ package io.orisun.api;
 import java.util.regex.Pattern;
 
 /**
- * A boundary as configured: its name, the PostgreSQL schema that holds its tables, and a description.
- * Both names are validated identifiers, safe to quote into SQL.
+ * A boundary as configured: its name, the PostgreSQL schema that holds its tables, a description, and the named
+ * PostgreSQL server it is placed on ({@value #DEFAULT_SERVER} for the one the {@code ORISUN_PG_*} settings
+ * describe). The names are validated identifiers, safe to quote into SQL.
  */
-public record BoundarySpec(String name, String schema, String description) {
+public record BoundarySpec(String name, String schema, String description, String server) {
+
+    /** The name of the PostgreSQL server that {@code ORISUN_PG_*} describes, where unplaced boundaries live. */
+    public static final String DEFAULT_SERVER = "default";
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
@@ -20,6 +24,17 @@ public record BoundarySpec(String name, String schema, String description) {
         requireBoundaryName(name);
         requireIdentifier("schema", schema);
         description = description == null ? "" : description;
+        requireIdentifier("server", server);
+    }
+
+    /** A boundary on the {@value #DEFAULT_SERVER} server. */
+    public BoundarySpec(String name, String schema, String description) {
+        this(name, schema, description, DEFAULT_SERVER);
+    }
+
+    /** The same boundary placed on {@code server}. */
+    public BoundarySpec onServer(String server) {
+        return new BoundarySpec(name, schema, description, server);
     }
 
     /** Throws {@link InvalidRequest} unless {@code name} is a valid boundary name. */
