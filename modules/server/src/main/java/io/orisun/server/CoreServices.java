@@ -23,6 +23,7 @@ import io.orisun.publisher.FeedSettings;
 import io.orisun.publisher.PubSub;
 import io.orisun.publisher.PublisherSettings;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The application services of a node, which the gRPC endpoints and the dashboard both work through: the event log,
@@ -69,8 +70,9 @@ record CoreServices(EventLog eventLog, BoundaryRegistry boundaries, BoundaryCata
         UserDirectory users = resources.add(UserDirectory.start(config.auth(), database.admin(), eventLog));
         phases.mark("users");
 
+        // Only the default server until named servers are configured.
         BoundaryCatalog catalog = resources.add(new BoundaryCatalog(eventLog, database.admin(), boundaries,
-                config.boundaries().adminBoundary(), configured));
+                config.boundaries().adminBoundary(), configured, Set.of(BoundarySpec.DEFAULT_SERVER)));
         catalog.start();
         phases.mark("boundary catalog");
         return new CoreServices(eventLog, boundaries, catalog, indexes, advisor, catchUps, new PubSub(nats), streams,

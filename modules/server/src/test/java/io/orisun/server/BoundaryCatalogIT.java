@@ -3,8 +3,16 @@ package io.orisun.server;
 import static io.orisun.server.ClientAuth.code;
 import static io.orisun.server.ClientAuth.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.orisun.api.AppendCondition;
+import io.orisun.api.BoundarySpec;
+import io.orisun.api.SaveRequest;
+import io.orisun.ccc.GroupCommitSettings;
+import io.orisun.ccc.PgEventLog;
 import io.orisun.proto.BoundaryInfo;
 import io.orisun.proto.BoundaryLifecycleStatus;
 import io.orisun.proto.BoundaryPlacementInput;
@@ -18,6 +26,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Runtime boundaries: creation, the catalog's view, and activation on other nodes and after restarts. */
@@ -52,6 +61,56 @@ class BoundaryCatalogIT {
         assertThat(admin.getStatus()).isEqualTo(BoundaryLifecycleStatus.BOUNDARY_LIFECYCLE_STATUS_ACTIVE);
         assertThat(admin.getExistedBeforeCatalog()).isTrue();
         assertThat(admin.getPlacement().getNamespace()).isEqualTo("admin");
+        assertThat(boundaries).as("every configured boundary, the admin one included, is on the default server")
+                .extracting(b -> b.getPlacement().getServer()).containsOnly(BoundarySpec.DEFAULT_SERVER);
+    }
+
+    @Test
+    void a_boundary_created_without_a_server_is_placed_on_the_default_one_and_so_is_one_that_names_it() {
+        BoundaryInfo unplaced = create(node, "runtime_unplaced", "");
+        assertThat(unplaced.getPlacement().getServer()).isEqualTo("default");
+        BoundaryInfo placed = node.admin().createBoundary(CreateBoundaryRequest.newBuilder().setName("runtime_placed")
+                .setPlacement(BoundaryPlacementInput.newBuilder().setServer("default")).build()).getBoundary();
+        assertThat(placed.getStatus()).isEqualTo(BoundaryLifecycleStatus.BOUNDARY_LIFECYCLE_STATUS_ACTIVE);
+        assertThat(placed.getPlacement().getServer()).isEqualTo("default");
+        assertThat(node.admin().getBoundary(GetBoundaryRequest.newBuilder().setName("runtime_placed").build())
+                .getBoundary().getPlacement().getServer()).isEqualTo("default");
+        assertThat(node.admin().listBoundaries(ListBoundariesRequest.getDefaultInstance()).getBoundariesList())
+                .filteredOn(b -> b.getName().equals("runtime_unplaced"))
+                .extracting(b -> b.getPlacement().getServer()).containsExactly("default");
+        saveAndRead(node, "runtime_placed", "placed-1");
+    }
+
+    @Test
+    void a_boundary_on_a_server_that_is_not_configured_is_refused_naming_the_known_servers() {
+        var refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> node.admin().createBoundary(CreateBoundaryRequest.newBuilder().setName("runtime_nowhere")
+                        .setPlacement(BoundaryPlacementInput.newBuilder().setServer("replica_eu")).build()));
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(refused.getStatus().getDescription()).contains("replica_eu", "not configured", "default");
+        assertThat(code(() -> node.admin().getBoundary(GetBoundaryRequest.newBuilder().setName("runtime_nowhere").build())))
+                .as("nothing was recorded").isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    @Test
+    void a_catalog_entry_written_before_servers_had_names_is_read_as_placed_on_the_default_server() {
+        // The definition as it was recorded before placement named a server: no "server" field.
+        String definition = "{\"boundary\": \"runtime_legacy\", \"description\": \"old\", \"backend\": \"postgres\","
+                + " \"namespace\": \"legacy\", \"existed_before_catalog\": false}";
+        try (HikariDataSource pool = node.database().pool(2);
+             PgEventLog admin = new PgEventLog(pool, pool, List.of(new BoundarySpec("orisun_admin", "admin", "")),
+                     GroupCommitSettings.DEFAULTS)) {
+            for (String[] event : new String[][] {{"$BoundaryCreated", definition},
+                    {"$BoundaryActivated", "{\"boundary\": \"runtime_legacy\"}"}}) {
+                admin.save(new SaveRequest("orisun_admin", AppendCondition.none(), List.of(
+                        new io.orisun.api.EventToSave(UUID.randomUUID().toString(), event[0], event[1], "{}"))));
+            }
+        }
+        BoundaryInfo legacy = node.admin().getBoundary(GetBoundaryRequest.newBuilder().setName("runtime_legacy").build())
+                .getBoundary();
+        assertThat(legacy.getPlacement().getNamespace()).isEqualTo("legacy");
+        assertThat(legacy.getPlacement().getServer()).isEqualTo("default");
+        eventually(PROPAGATION, () -> saveAndRead(node, "runtime_legacy", "legacy-1"));
     }
 
     @Test

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,7 +45,8 @@ import javax.sql.DataSource;
  *
  * <p>The catalog is a sequence of events in the admin boundary: {@code $BoundaryCreated} (name, description,
  * placement; status PROVISIONING), then {@code $BoundaryActivated} (ACTIVE) or {@code $BoundaryProvisioningFailed}
- * (FAILED, with the error). Each is saved with the consistency check on the context {@code boundary=<name>}, so
+ * (FAILED, with the error). The placement is the schema and the named PostgreSQL server; a {@code $BoundaryCreated}
+ * written before servers had names has no {@code server} and means {@value BoundarySpec#DEFAULT_SERVER}. Each is saved with the consistency check on the context {@code boundary=<name>}, so
  * two nodes creating one name cannot both succeed, and only one outcome is recorded. Provisioning migrates the
  * boundary's tables ({@link BoundarySchema#apply}) and activates it on this node, which tells the event log and
  * every other listener of the {@link BoundaryRegistry}.
@@ -75,6 +77,7 @@ public final class BoundaryCatalog implements AutoCloseable {
     private final BoundaryRegistry registry;
     private final String adminBoundary;
     private final Map<String, BoundarySpec> configured = new LinkedHashMap<>();
+    private final Set<String> servers;
     private final Map<String, BoundaryEntry> catalog = new LinkedHashMap<>();
     private final Set<String> activationFailures = new HashSet<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -84,15 +87,17 @@ public final class BoundaryCatalog implements AutoCloseable {
 
     /**
      * A catalog kept in {@code adminBoundary} of {@code eventLog}, migrating boundaries through {@code admin} and
-     * activating them in {@code registry}. Nothing is read until {@link #start()}.
+     * activating them in {@code registry}. A boundary may be created on any of {@code servers}, the names of the
+     * configured PostgreSQL servers. Nothing is read until {@link #start()}.
      */
     public BoundaryCatalog(EventLog eventLog, DataSource admin, BoundaryRegistry registry, String adminBoundary,
-                           Collection<BoundarySpec> configuredBoundaries) {
+                           Collection<BoundarySpec> configuredBoundaries, Set<String> servers) {
         this.eventLog = eventLog;
         this.admin = admin;
         this.registry = registry;
         this.adminBoundary = adminBoundary;
         configuredBoundaries.forEach(b -> configured.put(b.name(), b));
+        this.servers = new TreeSet<>(servers);
         this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform()
                 .name("orisun-boundary-catalog").daemon().unstarted(runnable));
     }
@@ -111,7 +116,8 @@ public final class BoundaryCatalog implements AutoCloseable {
     /**
      * Creates and provisions a boundary, and answers its catalog entry: ACTIVE, or FAILED with the reason.
      *
-     * @throws InvalidRequest for an invalid name, schema, backend or description
+     * @throws InvalidRequest for an invalid name, schema, backend, server or description, or a server that is not
+     *                        configured
      * @throws AlreadyExists  when the name is configured or in the catalog (unless its creation FAILED)
      */
     public BoundaryEntry create(NewBoundary request) {
@@ -131,6 +137,7 @@ public final class BoundaryCatalog implements AutoCloseable {
         definition.put("description", spec.description());
         definition.put("backend", BoundaryEntry.BACKEND);
         definition.put("namespace", spec.schema());
+        definition.put("server", spec.server());
         definition.put("existed_before_catalog", request.existedBeforeCatalog());
         SaveResult defined;
         try {
@@ -138,7 +145,8 @@ public final class BoundaryCatalog implements AutoCloseable {
         } catch (ConsistencyViolation e) {
             throw new AlreadyExists("boundary " + spec.name() + " already exists", e);
         }
-        LOG.log(System.Logger.Level.INFO, "provisioning boundary {0} in schema {1}", spec.name(), spec.schema());
+        LOG.log(System.Logger.Level.INFO, "provisioning boundary {0} in schema {1} on server {2}", spec.name(),
+                spec.schema(), spec.server());
         provision(spec, defined.last());
         catchUp();
         return entry(spec.name()).orElseThrow();
@@ -178,7 +186,7 @@ public final class BoundaryCatalog implements AutoCloseable {
         poller.shutdownNow();
     }
 
-    private static BoundarySpec spec(NewBoundary request) {
+    private BoundarySpec spec(NewBoundary request) {
         String name = BoundarySpec.requireBoundaryName(request.name());
         String backend = request.backend().strip();
         if (!backend.isEmpty() && !backend.equalsIgnoreCase(BoundaryEntry.BACKEND)) {
@@ -194,7 +202,14 @@ public final class BoundaryCatalog implements AutoCloseable {
         if (description.indexOf('\0') >= 0) {
             throw new InvalidRequest("description must not contain a NUL character");
         }
-        return new BoundarySpec(name, schema, description);
+        String server = request.server().strip();
+        if (server.isEmpty()) {
+            server = BoundarySpec.DEFAULT_SERVER;
+        } else if (!servers.contains(server)) {
+            throw new InvalidRequest("placement server '" + OrisunException.echo(server) + "' is not configured; the"
+                    + " servers are " + String.join(", ", servers));
+        }
+        return new BoundarySpec(name, schema, description, server);
     }
 
     /**
@@ -284,7 +299,8 @@ public final class BoundaryCatalog implements AutoCloseable {
         try {
             switch (event.eventType()) {
                 case CREATED -> catalog.put(name, new BoundaryEntry(
-                        new BoundarySpec(name, data.path("namespace").asText(""), data.path("description").asText("")),
+                        new BoundarySpec(name, data.path("namespace").asText(""), data.path("description").asText(""),
+                                data.path("server").asText(BoundarySpec.DEFAULT_SERVER)),
                         data.path("existed_before_catalog").asBoolean(false), BoundaryStatus.PROVISIONING, "",
                         Optional.of(event.position()), Optional.of(event.position())));
                 case ACTIVATED -> catalog.computeIfPresent(name,

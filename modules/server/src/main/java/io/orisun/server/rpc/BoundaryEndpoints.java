@@ -29,7 +29,7 @@ public final class BoundaryEndpoints {
     CreateBoundaryResponse create(CreateBoundaryRequest request) {
         BoundaryEntry created = catalog.create(new NewBoundary(request.getName(), request.getDescription(),
                 request.getPlacement().getBackend(), request.getPlacement().getNamespace(),
-                request.getExistedBeforeCatalog()));
+                request.getPlacement().getServer(), request.getExistedBeforeCatalog()));
         return CreateBoundaryResponse.newBuilder().setBoundary(info(created)).build();
     }
 
@@ -48,7 +48,7 @@ public final class BoundaryEndpoints {
                 .setName(entry.spec().name())
                 .setDescription(entry.spec().description())
                 .setPlacement(BoundaryPlacementInput.newBuilder().setBackend(entry.backend())
-                        .setNamespace(entry.spec().schema()))
+                        .setNamespace(entry.spec().schema()).setServer(entry.spec().server()))
                 .setStatus(switch (entry.status()) {
                     case PROVISIONING -> BoundaryLifecycleStatus.BOUNDARY_LIFECYCLE_STATUS_PROVISIONING;
                     case ACTIVE -> BoundaryLifecycleStatus.BOUNDARY_LIFECYCLE_STATUS_ACTIVE;
