@@ -21,7 +21,7 @@ import javax.sql.DataSource;
  * and {@code ORISUN_TEST_PG_PASSWORD}); a Testcontainers PostgreSQL where a Docker engine answers; otherwise an
  * embedded PostgreSQL 17 from the zonky binaries. Tests isolate themselves with {@link #newDatabase()}.
  */
-public final class PostgresFixture {
+public final class PostgresFixture implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PostgresFixture.class.getName());
     private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -58,6 +58,20 @@ public final class PostgresFixture {
             }
         }
         return current;
+    }
+
+    /**
+     * A second PostgreSQL server of its own, embedded, beside {@link #shared()}: for tests that need two servers,
+     * such as a boundary moved from one to the other. The caller closes it.
+     */
+    public static PostgresFixture startAnother() {
+        return startEmbedded();
+    }
+
+    /** Stops a server from {@link #startAnother()}; the shared one stops with the JVM. */
+    @Override
+    public void close() {
+        stop();
     }
 
     private static PostgresFixture start() {

@@ -46,8 +46,9 @@ import javax.sql.DataSource;
  * <p>The catalog is a sequence of events in the admin boundary: {@code $BoundaryCreated} (name, description,
  * placement; status PROVISIONING), then {@code $BoundaryActivated} (ACTIVE) or {@code $BoundaryProvisioningFailed}
  * (FAILED, with the error). The placement is the schema and the named PostgreSQL server; a {@code $BoundaryCreated}
- * written before servers had names has no {@code server} and means {@value BoundarySpec#DEFAULT_SERVER}. Each is saved with the consistency check on the context {@code boundary=<name>}, so
- * two nodes creating one name cannot both succeed, and only one outcome is recorded. Provisioning migrates the
+ * written before servers had names has no {@code server} and means {@value BoundarySpec#DEFAULT_SERVER}. Each is
+ * saved with the consistency check on the context {@code boundary=<name>}, so two nodes creating one name cannot both
+ * succeed, and only one outcome is recorded. Provisioning migrates the
  * boundary's tables ({@link BoundarySchema#apply}) and activates it on this node, which tells the event log and
  * every other listener of the {@link BoundaryRegistry}.
  *
