@@ -32,8 +32,8 @@ import javax.sql.DataSource;
  *   <li>{@link #pause(Duration)}: takes the boundary's writer lock on the source as a session advisory lock, on a
  *       connection of its own, and holds it until the returned {@link Pause} is closed. Every save on every node
  *       takes the same lock ({@code pg_advisory_xact_lock(<schema>."<boundary>_orisun_writer_lock_key"())}) before
- *       it assigns positions, so from then on no save commits: each waits, then fails with its write budget
- *       ({@link io.orisun.api.BudgetExceeded}), having written nothing. Reads go on.</li>
+ *       it assigns positions, so from then on no save commits: each waits as long as its write budget allows, then
+ *       fails with {@link Unavailable} (the boundary is paused by a move), having written nothing. Reads go on.</li>
  *   <li>{@link #copy(Pause)}: migrates the boundary on the target ({@link BoundarySchema#apply}), refuses a target
  *       that holds anything of the boundary already, copies the events in chunks in position order, then the head
  *       row, the publisher's checkpoint and the projector checkpoints, and verifies the copy
@@ -75,6 +75,12 @@ public final class BoundaryMove {
 
     private static final System.Logger LOG = System.getLogger(BoundaryMove.class.getName());
     private static final DateTimeFormatter RETIRED_AT = DateTimeFormatter.ofPattern("uuuuMMddHHmmss");
+
+    /**
+     * The {@code application_name} of the session that holds a pause, by which a save that ran past its budget
+     * tells a paused boundary ({@link Unavailable}) from a slow one ({@link BudgetExceeded}).
+     */
+    public static final String APPLICATION_NAME = "orisun-boundary-move";
 
     /** The chunk size when none is given: 5,000 events. */
     public static final int DEFAULT_CHUNK_EVENTS = 5_000;
@@ -146,7 +152,7 @@ public final class BoundaryMove {
      * holds it as a session lock on a connection of its own until the returned pause is closed. Saves already
      * committing finish first; every later one waits for the lock and fails with its write budget.
      *
-     * @throws io.orisun.api.BudgetExceeded when the lock was not free within {@code wait}
+     * @throws BudgetExceeded when the lock was not free within {@code wait}
      * @throws Unavailable                  when the source cannot be reached
      * @throws FailedPrecondition           when the boundary's objects are missing on the source
      */
@@ -163,9 +169,11 @@ public final class BoundaryMove {
             if (!connection.getAutoCommit()) {
                 connection.setAutoCommit(true);
             }
-            try (Statement statement = connection.createStatement();
-                 StatementWatch.Watched watched = lockBudget.watch(statement)) {
-                statement.execute(MoveStatements.PAUSE.formatted(tables.writerLockKey()));
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(MoveStatements.NAME_SESSION.formatted(APPLICATION_NAME));
+                try (StatementWatch.Watched watched = lockBudget.watch(statement)) {
+                    statement.execute(MoveStatements.PAUSE.formatted(tables.writerLockKey()));
+                }
             }
             LOG.log(System.Logger.Level.INFO, "writes to boundary {0} are paused for its move", boundary.name());
             return pause;
@@ -184,7 +192,7 @@ public final class BoundaryMove {
      * @throws FailedPrecondition when the target already holds events, a head, a checkpoint or projector
      *                            checkpoints of the boundary (nothing is written then), when the pause is not held,
      *                            or when the verification finds a difference (the target is then to be dropped)
-     * @throws io.orisun.api.BudgetExceeded when a statement ran past the statement budget
+     * @throws BudgetExceeded when a statement ran past the statement budget
      * @throws Unavailable        when either server cannot be reached
      */
     public Copied copy(Pause pause) {
@@ -342,6 +350,7 @@ public final class BoundaryMove {
             closed = true;
             try (connection; Statement statement = connection.createStatement()) {
                 statement.execute(resume);
+                statement.execute(MoveStatements.UNNAME_SESSION);
             } catch (SQLException e) {
                 LOG.log(System.Logger.Level.WARNING, "releasing the writer lock after a move failed; discarding its"
                         + " connection, which ends the lock", e);

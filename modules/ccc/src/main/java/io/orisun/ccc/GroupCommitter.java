@@ -44,7 +44,8 @@ import javax.sql.DataSource;
  * {@link BudgetExceeded}; in a batch, the requests are run again one per transaction, each under the budget, so
  * that the one that needs longer fails alone and its neighbours commit. A save whose consistency check was read
  * ahead ({@link PreparedSave#hinted()}) is committed in a batch of its own: its check is large, and alone it is
- * compared with no other request's events.
+ * compared with no other request's events. When the writer lock was held by a {@link BoundaryMove} that paused the
+ * boundary's writes, the whole batch fails at once with {@link Unavailable}: the others would only wait in turn.
  */
 final class GroupCommitter implements AutoCloseable {
 
@@ -250,7 +251,9 @@ final class GroupCommitter implements AutoCloseable {
                 execute(connection, batch);
                 observer.flushStages(tables.boundary(), connected - began, System.nanoTime() - connected);
             } catch (SQLException e) {
-                if (batch.size() == 1 || SqlFailure.isConnectionLevel(e)) {
+                if (Budget.isExceeded(e) && pausedByMove(connection)) {
+                    failPaused(batch);
+                } else if (batch.size() == 1 || SqlFailure.isConnectionLevel(e)) {
                     fail(batch, e);
                 } else {
                     LOG.log(Budget.isExceeded(e) ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
@@ -278,6 +281,10 @@ final class GroupCommitter implements AutoCloseable {
                     fail(batch.subList(i, batch.size()), e);
                     return;
                 }
+                if (Budget.isExceeded(e) && pausedByMove(connection)) {
+                    failPaused(batch.subList(i, batch.size()));
+                    return;
+                }
                 fail(List.of(pending), e);
             }
         }
@@ -291,6 +298,33 @@ final class GroupCommitter implements AutoCloseable {
         }
         for (Pending pending : batch) {
             pending.fail(failure(e));
+        }
+    }
+
+    /**
+     * Whether a move holds the boundary's writer lock: asked only after a save ran past its budget, so it costs a
+     * save nothing otherwise. A failure to ask answers false, and the save then fails with its budget as usual.
+     */
+    private boolean pausedByMove(Connection connection) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                SaveStatements.PAUSED_BY_MOVE.formatted(tables.writerLockKey()))) {
+            statement.setString(1, BoundaryMove.APPLICATION_NAME);
+            try (StatementWatch.Watched watched = budget.watch(statement); ResultSet row = statement.executeQuery()) {
+                return row.next() && row.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.DEBUG, "asking whether a move paused boundary {0} failed", tables.boundary());
+            return false;
+        }
+    }
+
+    private void failPaused(List<Pending> batch) {
+        LOG.log(System.Logger.Level.INFO, "{0} saves to boundary {1} refused: its writes are paused by a move",
+                batch.size(), tables.boundary());
+        for (Pending pending : batch) {
+            pending.fail(new Unavailable("writes to boundary " + tables.boundary() + " are paused while it moves"
+                    + " to another PostgreSQL server; nothing of this save was written, and it may be repeated"
+                    + " once the move is done"));
         }
     }
 

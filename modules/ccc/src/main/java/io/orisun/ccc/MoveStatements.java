@@ -8,6 +8,15 @@ package io.orisun.ccc;
  */
 final class MoveStatements {
 
+    /**
+     * Formatted with {@link BoundaryMove#APPLICATION_NAME}, a constant: names the pausing session, so that saves
+     * can tell a paused boundary from a slow one.
+     */
+    static final String NAME_SESSION = "SET application_name = '%s'";
+
+    /** Returns the pausing session's name to what its pool set. */
+    static final String UNNAME_SESSION = "RESET application_name";
+
     /** Formatted with the writer lock key function: waits for the boundary's writer lock, as a session lock. */
     static final String PAUSE = "SELECT pg_advisory_lock(%s())";
 

@@ -18,6 +18,7 @@ import io.orisun.api.ReadRequest;
 import io.orisun.api.ReadStart;
 import io.orisun.api.SaveRequest;
 import io.orisun.api.SaveResult;
+import io.orisun.api.Unavailable;
 import io.orisun.testsupport.PostgresFixture;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -197,7 +198,7 @@ class BoundaryMoveIT {
     }
 
     @Test
-    void a_save_while_writes_are_paused_fails_with_its_budget_writes_nothing_and_saves_go_on_after_the_pause()
+    void saves_while_writes_are_paused_fail_as_unavailable_after_their_budget_write_nothing_and_go_on_after_the_pause()
             throws Exception {
         BoundarySpec boundary = new BoundarySpec("move_paused", "moving", "");
         Sides sides = sides();
@@ -213,10 +214,23 @@ class BoundaryMoveIT {
             CompletableFuture<SaveResult> there = CompletableFuture.supplyAsync(() -> otherNode.save(new SaveRequest(
                     "move_paused", AppendCondition.contextAt(Query.all(), new Position(20, 19)),
                     List.of(new EventToSave("p-2", "Deposited", "{}", "{}")))));
-            for (CompletableFuture<SaveResult> save : List.of(here, there)) {
-                assertThatThrownBy(() -> save.get(30, TimeUnit.SECONDS)).cause()
-                        .isInstanceOf(BudgetExceeded.class).hasMessageContaining("nothing of it was written");
+            long began = System.nanoTime();
+            List<CompletableFuture<SaveResult>> queued = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                String id = "q-" + i;
+                queued.add(CompletableFuture.supplyAsync(() -> source.save(new SaveRequest("move_paused",
+                        AppendCondition.none(), List.of(new EventToSave(id, "Deposited", "{}", "{}"))))));
             }
+            List<CompletableFuture<SaveResult>> all = new ArrayList<>(queued);
+            all.add(here);
+            all.add(there);
+            for (CompletableFuture<SaveResult> save : all) {
+                assertThatThrownBy(() -> save.get(30, TimeUnit.SECONDS)).cause()
+                        .isInstanceOf(Unavailable.class).hasMessageContaining("paused while it moves")
+                        .hasMessageContaining("nothing of this save was written");
+            }
+            // A batch waiting behind the pause fails as a whole, rather than one request per budget.
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofMillis(4500));
             assertThat(source.count("move_paused")).isEqualTo(20);
             assertThat(source.head("move_paused")).isEqualTo(new Position(20, 19));
         }
@@ -224,6 +238,21 @@ class BoundaryMoveIT {
                 new Position(20, 19)), List.of(new EventToSave("p-3", "Deposited", "{}", "{}"))));
         assertThat(resumed.last()).as("no position was taken by the refused saves").isEqualTo(new Position(21, 20));
         assertThat(readAll(source, "move_paused")).extracting(Event::eventId).doesNotContain("p-1", "p-2");
+    }
+
+    @Test
+    void a_writer_lock_held_by_anything_but_a_move_still_fails_a_save_with_its_budget() throws Exception {
+        BoundarySpec boundary = new BoundarySpec("move_slow", "moving", "");
+        Sides sides = sides();
+        BoundarySchema.apply(sides.a(), boundary);
+        PgEventLog log = log(sides.a(), boundary);
+        try (Connection other = sides.anotherA().getConnection(); Statement statement = other.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(moving.\"move_slow_orisun_writer_lock_key\"())");
+            assertThatThrownBy(() -> log.save(new SaveRequest("move_slow", AppendCondition.none(),
+                    List.of(new EventToSave("s-1", "Deposited", "{}", "{}")))))
+                    .isInstanceOf(BudgetExceeded.class).hasMessageContaining("write budget");
+            statement.execute("SELECT pg_advisory_unlock(moving.\"move_slow_orisun_writer_lock_key\"())");
+        }
     }
 
     @Test
