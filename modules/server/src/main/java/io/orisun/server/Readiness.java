@@ -5,14 +5,21 @@ import io.orisun.server.web.AdminRoutes;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.nats.client.Connection;
+import io.orisun.api.BoundarySpec;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
- * Whether the server can do its work: PostgreSQL answers and the NATS connection is up. Checked in the
+ * Whether the server can do its work: each PostgreSQL server answers and the NATS connection is up. Checked in the
  * background once a second, so health probes never wait on a dependency; the gRPC health service and the HTTP
- * endpoints report the same state.
+ * endpoints report the same state. The node is ready while the default server (which holds the users and the
+ * boundary catalog) and NATS are up; a named server that is down only degrades it, since the boundaries on the
+ * other servers are still served.
  */
 public final class Readiness implements AdminRoutes.Health, AutoCloseable {
 
@@ -20,16 +27,20 @@ public final class Readiness implements AdminRoutes.Health, AutoCloseable {
     private static final Duration INTERVAL = Duration.ofSeconds(1);
     static final String[] SERVICES = {"", "orisun.EventStore", "orisun.Admin"};
 
-    private final DataSource postgres;
+    private final Map<String, DataSource> servers;
     private final Connection nats;
     private final HealthStatusManager health;
     private final Thread checker;
-    private volatile boolean postgresUp;
+    private final Map<String, Boolean> serverUp = new ConcurrentHashMap<>();
     private volatile boolean natsUp;
     private volatile boolean closed;
 
-    Readiness(DataSource postgres, Connection nats, HealthStatusManager health) {
-        this.postgres = postgres;
+    /**
+     * @param servers each PostgreSQL server by name, probed through the given pool; the default server
+     *                ({@value BoundarySpec#DEFAULT_SERVER}) among them
+     */
+    Readiness(Map<String, DataSource> servers, Connection nats, HealthStatusManager health) {
+        this.servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
         this.nats = nats;
         this.health = health;
         check();
@@ -48,15 +59,32 @@ public final class Readiness implements AdminRoutes.Health, AutoCloseable {
     }
 
     private void check() {
-        boolean pg = postgresAnswers();
-        boolean ns = nats.getStatus() == Connection.Status.CONNECTED;
-        if (pg != postgresUp || ns != natsUp) {
-            LOG.log(pg && ns ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                    "readiness: PostgreSQL {0}, NATS {1}", pg ? "up" : "DOWN", ns ? "up" : "DOWN");
+        // Probed together, so that one server that does not answer does not delay what is known of the others.
+        Map<String, Thread> probes = new LinkedHashMap<>();
+        Map<String, Boolean> answers = new ConcurrentHashMap<>();
+        servers.forEach((name, pool) -> probes.put(name, Thread.ofVirtual().name("readiness-" + name)
+                .start(() -> answers.put(name, answers(pool)))));
+        for (Thread probe : probes.values()) {
+            try {
+                probe.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
-        postgresUp = pg;
+        boolean ns = nats.getStatus() == Connection.Status.CONNECTED;
+        boolean changed = ns != natsUp;
+        for (Map.Entry<String, Boolean> answer : answers.entrySet()) {
+            Boolean before = serverUp.put(answer.getKey(), answer.getValue());
+            changed |= before == null || before != answer.getValue().booleanValue();
+        }
         natsUp = ns;
-        ServingStatus status = pg && ns ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        if (changed) {
+            boolean allUp = ns && answers.values().stream().allMatch(Boolean::booleanValue);
+            LOG.log(allUp ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                    "readiness: PostgreSQL {0}, NATS {1}", describe(), ns ? "up" : "DOWN");
+        }
+        ServingStatus status = ready() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
         if (!closed) {
             for (String service : SERVICES) {
                 health.setStatus(service, status);
@@ -64,8 +92,15 @@ public final class Readiness implements AdminRoutes.Health, AutoCloseable {
         }
     }
 
-    private boolean postgresAnswers() {
-        try (java.sql.Connection c = postgres.getConnection()) {
+    private String describe() {
+        StringBuilder text = new StringBuilder();
+        servers.keySet().forEach(name -> text.append(text.isEmpty() ? "" : ", ").append(name).append(' ')
+                .append(serverUp(name) ? "up" : "DOWN"));
+        return text.toString();
+    }
+
+    private static boolean answers(DataSource pool) {
+        try (java.sql.Connection c = pool.getConnection()) {
             return c.isValid(2);
         } catch (SQLException e) {
             return false;
@@ -74,17 +109,30 @@ public final class Readiness implements AdminRoutes.Health, AutoCloseable {
 
     @Override
     public boolean ready() {
-        return postgresUp && natsUp && !closed;
+        return postgresUp() && natsUp && !closed;
     }
 
+    /** The default server: it holds the users and the boundary catalog, so without it the node is not ready. */
     @Override
     public boolean postgresUp() {
-        return postgresUp;
+        return serverUp(BoundarySpec.DEFAULT_SERVER);
     }
 
     @Override
     public boolean natsUp() {
         return natsUp;
+    }
+
+    @Override
+    public Map<String, Boolean> postgresServers() {
+        Map<String, Boolean> states = new LinkedHashMap<>();
+        servers.keySet().forEach(name -> states.put(name, serverUp(name)));
+        return states;
+    }
+
+    /** Whether the last probe of the server {@code name} succeeded; false for a server this node does not know. */
+    boolean serverUp(String name) {
+        return serverUp.getOrDefault(name, false);
     }
 
     @Override

@@ -1,0 +1,77 @@
+package io.orisun.server;
+
+import io.orisun.server.config.OrisunConfig;
+import io.orisun.server.config.PostgresConfig;
+import io.orisun.server.observe.NodeMetrics;
+
+import io.orisun.embedded.EmbeddedPostgres;
+import io.orisun.api.BoundarySpec;
+import io.orisun.api.Unavailable;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The node's PostgreSQL servers by name: the default one ({@value BoundarySpec#DEFAULT_SERVER}), which also holds
+ * the users and the boundary catalog, and the named ones of {@code ORISUN_PG_SERVERS}. A boundary's tables, and so
+ * every connection about it, are on the server its spec names.
+ *
+ * @param byName every server, the default one first
+ */
+record PostgresServers(Map<String, Database> byName) {
+
+    PostgresServers {
+        byName = Collections.unmodifiableMap(new LinkedHashMap<>(byName));
+    }
+
+    /**
+     * Starts the default server (embedded unless configured), opens every server's pools and migrates each
+     * configured boundary on its own server.
+     *
+     * @throws IllegalStateException naming a named server that cannot be reached or migrated
+     */
+    static PostgresServers start(OrisunConfig config, NodeMetrics metrics, Resources resources, StartupPhases phases) {
+        Map<String, Database> servers = new LinkedHashMap<>();
+        servers.put(BoundarySpec.DEFAULT_SERVER, Database.start(config, metrics, resources, phases));
+        for (Map.Entry<String, PostgresConfig> named : config.servers().entrySet()) {
+            servers.put(named.getKey(), Database.startNamed(named.getKey(), named.getValue(), config, metrics,
+                    resources));
+        }
+        PostgresServers all = new PostgresServers(servers);
+        for (Map.Entry<String, PostgresConfig> server : config.allServers().entrySet()) {
+            List<BoundarySpec> placed = config.boundaries().boundaries().stream()
+                    .filter(b -> b.server().equals(server.getKey())).toList();
+            if (!placed.isEmpty()) {
+                all.byName.get(server.getKey()).migrate(placed, server.getValue().adminPool().maxOpen());
+            }
+        }
+        phases.mark("schemas");
+        return all;
+    }
+
+    /** The default server, which holds the users and the boundary catalog. */
+    Database defaultServer() {
+        return byName.get(BoundarySpec.DEFAULT_SERVER);
+    }
+
+    /**
+     * The server {@code boundary} is placed on.
+     *
+     * @throws Unavailable when this node has no server of that name (it was placed by a node configured with it)
+     */
+    Database of(BoundarySpec boundary) {
+        Database database = byName.get(boundary.server());
+        if (database == null) {
+            throw new Unavailable("boundary " + boundary.name() + " is placed on PostgreSQL server '"
+                    + boundary.server() + "', which this node is not configured with");
+        }
+        return database;
+    }
+
+    /** The embedded PostgreSQL of the default server, when there is one. */
+    Optional<EmbeddedPostgres> embedded() {
+        return defaultServer().embedded();
+    }
+}
