@@ -8,8 +8,10 @@ import io.nats.client.Connection;
 import io.orisun.api.BoundarySpec;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
@@ -32,6 +34,8 @@ public final class Readiness implements AdminRoutes.Health, AutoCloseable {
     private final HealthStatusManager health;
     private final Thread checker;
     private final Map<String, Boolean> serverUp = new ConcurrentHashMap<>();
+    private final List<Thread> probes = new ArrayList<>();
+    private Map<String, Boolean> logged = Map.of();
     private volatile boolean natsUp;
     private volatile boolean closed;
 
@@ -43,8 +47,24 @@ public final class Readiness implements AdminRoutes.Health, AutoCloseable {
         this.servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
         this.nats = nats;
         this.health = health;
+        this.servers.forEach((name, pool) -> serverUp.put(name, answers(pool)));
         check();
+        // Each server is probed on a thread of its own, so that one that does not answer (a connection attempt
+        // waits for the pool's timeout) delays nothing that is known of the others.
+        this.servers.forEach((name, pool) -> probes.add(Thread.ofVirtual().name("readiness-" + name)
+                .start(() -> probe(name, pool))));
         this.checker = Thread.ofVirtual().name("readiness").start(this::loop);
+    }
+
+    private void probe(String name, DataSource pool) {
+        while (!closed) {
+            try {
+                Thread.sleep(INTERVAL);
+            } catch (InterruptedException e) {
+                return;
+            }
+            serverUp.put(name, answers(pool));
+        }
     }
 
     private void loop() {
@@ -59,31 +79,15 @@ public final class Readiness implements AdminRoutes.Health, AutoCloseable {
     }
 
     private void check() {
-        // Probed together, so that one server that does not answer does not delay what is known of the others.
-        Map<String, Thread> probes = new LinkedHashMap<>();
-        Map<String, Boolean> answers = new ConcurrentHashMap<>();
-        servers.forEach((name, pool) -> probes.put(name, Thread.ofVirtual().name("readiness-" + name)
-                .start(() -> answers.put(name, answers(pool)))));
-        for (Thread probe : probes.values()) {
-            try {
-                probe.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
         boolean ns = nats.getStatus() == Connection.Status.CONNECTED;
-        boolean changed = ns != natsUp;
-        for (Map.Entry<String, Boolean> answer : answers.entrySet()) {
-            Boolean before = serverUp.put(answer.getKey(), answer.getValue());
-            changed |= before == null || before != answer.getValue().booleanValue();
+        Map<String, Boolean> states = postgresServers();
+        if (ns != natsUp || !states.equals(logged)) {
+            boolean allUp = ns && !states.containsValue(false);
+            LOG.log(allUp ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                    "readiness: PostgreSQL {0}, NATS {1}", describe(states), ns ? "up" : "DOWN");
+            logged = states;
         }
         natsUp = ns;
-        if (changed) {
-            boolean allUp = ns && answers.values().stream().allMatch(Boolean::booleanValue);
-            LOG.log(allUp ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                    "readiness: PostgreSQL {0}, NATS {1}", describe(), ns ? "up" : "DOWN");
-        }
         ServingStatus status = ready() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
         if (!closed) {
             for (String service : SERVICES) {
@@ -92,10 +96,10 @@ public final class Readiness implements AdminRoutes.Health, AutoCloseable {
         }
     }
 
-    private String describe() {
+    private static String describe(Map<String, Boolean> states) {
         StringBuilder text = new StringBuilder();
-        servers.keySet().forEach(name -> text.append(text.isEmpty() ? "" : ", ").append(name).append(' ')
-                .append(serverUp(name) ? "up" : "DOWN"));
+        states.forEach((name, up) -> text.append(text.isEmpty() ? "" : ", ").append(name).append(' ')
+                .append(up ? "up" : "DOWN"));
         return text.toString();
     }
 
@@ -139,6 +143,7 @@ public final class Readiness implements AdminRoutes.Health, AutoCloseable {
     public void close() {
         closed = true;
         checker.interrupt();
+        probes.forEach(Thread::interrupt);
         health.enterTerminalState();
     }
 }
