@@ -78,21 +78,15 @@ record Database(String server, DataSource writes, DataSource reads, DataSource a
     }
 
     /**
-     * Opens the pools of the named, external server {@code name}.
-     *
-     * @throws IllegalStateException naming the server when its pools cannot connect within their start-up wait
+     * Opens the pools of the named, external server {@code name}. They open without waiting for the server: one that
+     * is down at start-up leaves the node starting, and only its boundaries fail until it is back.
      */
     static Database startNamed(String name, PostgresConfig pg, OrisunConfig config, NodeMetrics metrics,
                                Resources resources) {
         LOG.log(System.Logger.Level.INFO, "PostgreSQL server {0}: external at {1}:{2,number,#}/{3}", name,
                 pg.host().orElseThrow(), pg.port(), pg.database());
-        try {
-            return open(name, pg, pg.host().orElseThrow(), pg.port(), pg.user(), config, metrics, resources,
-                    Optional.empty());
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("PostgreSQL server '" + name + "' (" + pg.host().orElseThrow() + ":"
-                    + pg.port() + ") cannot be reached: " + e.getMessage(), e);
-        }
+        return open(name, pg, pg.host().orElseThrow(), pg.port(), pg.user(), config, metrics, resources,
+                Optional.empty());
     }
 
     private static Database open(String server, PostgresConfig pg, String pgHost, int pgPort, String pgUser,
@@ -111,7 +105,9 @@ record Database(String server, DataSource writes, DataSource reads, DataSource a
         }
         // The default server's pools keep their names, orisun-write and so on; a named server's carry its name.
         String prefix = server.equals(BoundarySpec.DEFAULT_SERVER) ? "" : server + "-";
-        Pools pools = new Pools(pgUser, pg.password(), metrics, resources);
+        // The default server must answer before the node starts (it holds the users and the catalog); a named one
+        // is connected to in the background.
+        Pools pools = new Pools(pgUser, pg.password(), metrics, resources, prefix.isEmpty() ? 30_000 : -1);
         HikariDataSource admin = pools.open(prefix + "admin", directUrl, pg.adminPool(), "");
         // A node paused or cut off in the middle of a save would otherwise hold the boundary's write lock, and
         // with it every other node's saves, for as long as its TCP connection lives. It is a session setting (a
@@ -184,7 +180,8 @@ record Database(String server, DataSource writes, DataSource reads, DataSource a
     }
 
     /** Opens HikariCP pools with one set of credentials, measured by the node's metrics and closed with the node. */
-    private record Pools(String user, String password, NodeMetrics metrics, Resources resources) {
+    private record Pools(String user, String password, NodeMetrics metrics, Resources resources,
+                         long initializationFailMillis) {
 
         HikariDataSource open(String name, String jdbcUrl, PoolConfig poolConfig, String sessionSql) {
             HikariConfig hikari = new HikariConfig();
@@ -198,7 +195,7 @@ record Database(String server, DataSource writes, DataSource reads, DataSource a
             hikari.setIdleTimeout(poolConfig.maxIdleTime().isZero() ? 0 : Math.max(10_000, poolConfig.maxIdleTime().toMillis()));
             hikari.setMaxLifetime(poolConfig.maxLifetime().isZero() ? 0 : Math.max(30_000, poolConfig.maxLifetime().toMillis()));
             hikari.setConnectionTimeout(10_000);
-            hikari.setInitializationFailTimeout(30_000);
+            hikari.setInitializationFailTimeout(initializationFailMillis);
             hikari.setMetricsTrackerFactory(metrics.poolMetrics());
             if (!sessionSql.isEmpty()) {
                 hikari.setConnectionInitSql(sessionSql);

@@ -106,8 +106,8 @@ public final class OrisunServer implements AutoCloseable {
     private Dashboard dashboard(CoreServices core, NodeMetrics metrics) {
         // A server that is down is not asked: each of its boundaries would wait for a connection in turn.
         LogSampler sampler = new LogSampler(boundary -> readiness.serverUp(boundary.server())
-                ? Optional.of(servers.of(boundary).admin()) : Optional.empty(), core.boundaries(), metrics.registry(), core.advisor(),
-                core.streams());
+                ? Optional.of(servers.of(boundary).admin()) : Optional.empty(), core.boundaries(), metrics.registry(),
+                core.advisor(), core.streams());
         metrics.beforeScrape(sampler::refresh);
         return new Dashboard(nodeId, core.users(), core.boundaries(), core.eventLog(), sampler, core.indexes(),
                 core.advisor(), core.streams(), metrics.registry(), readiness::ready);

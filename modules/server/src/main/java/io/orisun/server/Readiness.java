@@ -47,7 +47,10 @@ public final class Readiness implements AdminRoutes.Health, AutoCloseable {
         this.servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
         this.nats = nats;
         this.health = health;
-        this.servers.forEach((name, pool) -> serverUp.put(name, answers(pool)));
+        // The default server was checked by start-up just now; a named one may be down, and its first probe below
+        // must not hold start-up up for the pool's connection timeout.
+        this.servers.forEach((name, pool) -> serverUp.put(name, name.equals(BoundarySpec.DEFAULT_SERVER)
+                && answers(pool)));
         check();
         // Each server is probed on a thread of its own, so that one that does not answer (a connection attempt
         // waits for the pool's timeout) delays nothing that is known of the others.
@@ -58,12 +61,12 @@ public final class Readiness implements AdminRoutes.Health, AutoCloseable {
 
     private void probe(String name, DataSource pool) {
         while (!closed) {
+            serverUp.put(name, answers(pool));
             try {
                 Thread.sleep(INTERVAL);
             } catch (InterruptedException e) {
                 return;
             }
-            serverUp.put(name, answers(pool));
         }
     }
 

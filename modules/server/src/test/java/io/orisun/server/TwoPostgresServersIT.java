@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
  * boundary on each. Saves, conditional conflicts, reads, catch-up subscriptions and index builds land on the
  * boundary's own server, which each database confirms; stopping the second server fails only its boundary, with
  * {@code UNAVAILABLE}, while the other keeps saving, reading and delivering and {@code /health/ready} names the
- * server that is down; once it is back, its boundary works again.
+ * server that is down, and a node that starts meanwhile starts all the same; once the server is back, its boundary
+ * works again on both nodes.
  */
 class TwoPostgresServersIT {
 
@@ -95,7 +96,11 @@ class TwoPostgresServersIT {
     }
 
     private static void save(String boundary, EventToSave... events) {
-        node.eventStore().saveEvents(SaveEventsRequest.newBuilder().setBoundary(boundary)
+        save(node, boundary, events);
+    }
+
+    private static void save(TestServer on, String boundary, EventToSave... events) {
+        on.eventStore().saveEvents(SaveEventsRequest.newBuilder().setBoundary(boundary)
                 .addAllEvents(List.of(events)).build());
     }
 
@@ -157,8 +162,12 @@ class TwoPostgresServersIT {
     }
 
     private static ServerFoundationIT.HttpAnswer ready() {
+        return ready(node);
+    }
+
+    private static ServerFoundationIT.HttpAnswer ready(TestServer on) {
         try {
-            return ServerFoundationIT.get(node.adminUrl("/health/ready"));
+            return ServerFoundationIT.get(on.adminUrl("/health/ready"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -199,6 +208,7 @@ class TwoPostgresServersIT {
                 + "\"second\":\"UP\"}");
 
         second.stop();
+        TestServer late = null;
         try {
             assertThat(failure(() -> save(FAR, event("Deposited", "account", "f1"))))
                     .as("a save to the stopped server's boundary").isEqualTo(Status.Code.UNAVAILABLE);
@@ -207,20 +217,38 @@ class TwoPostgresServersIT {
             save(NEAR, event("Deposited", "account", "n1"));
             assertThat(read(NEAR)).extracting(Event::getEventType).containsExactly("Opened", "Deposited");
             nearStream.awaitCount(2, WAIT);
-            eventually(WAIT, () -> {
-                ServerFoundationIT.HttpAnswer answer = ready();
-                assertThat(answer.code()).as("a named server down leaves the node ready: %s", answer.body())
-                        .isEqualTo(200);
-                assertThat(answer.body()).contains("\"status\":\"DEGRADED\"", "\"postgres\":\"UP\"",
-                        "\"default\":\"UP\"", "\"second\":\"DOWN\"");
-            });
+            eventually(WAIT, () -> assertDegraded(node));
+
+            // A node that starts while the second server is down starts all the same.
+            late = node.sibling();
+            TestServer lateNode = late;
+            eventually(WAIT, () -> assertDegraded(lateNode));
+            save(late, NEAR, event("Withdrawn", "account", "n1"));
+            assertThat(failure(() -> save(lateNode, FAR, event("Deposited", "account", "f1"))))
+                    .as("a save to the stopped server's boundary on the late node").isEqualTo(Status.Code.UNAVAILABLE);
         } finally {
             second.startIfStopped();
         }
+        try {
+            eventually(WAIT, () -> save(FAR, event("Withdrawn", "account", "f1")));
+            TestServer lateNode = late;
+            eventually(WAIT, () -> save(lateNode, FAR, event("Closed", "account", "f1")));
+            assertThat(read(FAR)).extracting(Event::getEventType)
+                    .containsExactly("Opened", "Deposited", "Withdrawn", "Closed");
+            subscribe(FAR).awaitCount(4, WAIT);
+            eventually(WAIT, () -> assertThat(ready().body()).contains("\"status\":\"UP\"", "\"second\":\"UP\""));
+            eventually(WAIT, () -> assertThat(ready(lateNode).body()).contains("\"status\":\"UP\""));
+        } finally {
+            if (late != null) {
+                late.close();
+            }
+        }
+    }
 
-        eventually(WAIT, () -> save(FAR, event("Withdrawn", "account", "f1")));
-        assertThat(read(FAR)).extracting(Event::getEventType).containsExactly("Opened", "Deposited", "Withdrawn");
-        subscribe(FAR).awaitCount(3, WAIT);
-        eventually(WAIT, () -> assertThat(ready().body()).contains("\"status\":\"UP\"", "\"second\":\"UP\""));
+    private static void assertDegraded(TestServer on) {
+        ServerFoundationIT.HttpAnswer answer = ready(on);
+        assertThat(answer.code()).as("a named server down leaves the node ready: %s", answer.body()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"status\":\"DEGRADED\"", "\"postgres\":\"UP\"", "\"default\":\"UP\"",
+                "\"second\":\"DOWN\"");
     }
 }
