@@ -65,10 +65,6 @@ class TwoPostgresServersIT {
                 "ORISUN_PG_SERVER_SECOND_USER", second.user(),
                 "ORISUN_PG_SERVER_SECOND_PASSWORD", second.password(),
                 "ORISUN_PG_SERVER_SECOND_NAME", "orisun_second",
-                // A stopped server is found out by the pool's wait for a connection; the write and read budgets
-                // bound how long a caller waits.
-                "ORISUN_LIMIT_WRITE_BUDGET", "3s",
-                "ORISUN_LIMIT_READ_BUDGET", "3s",
                 "ORISUN_PG_SCHEMAS", NEAR + ":near," + FAR + ":far:second,orisun_admin:admin"));
     }
 
