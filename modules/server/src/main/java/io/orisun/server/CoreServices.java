@@ -78,8 +78,10 @@ record CoreServices(EventLog eventLog, BoundaryRegistry boundaries, BoundaryCata
         UserDirectory users = resources.add(UserDirectory.start(config.auth(), database.admin(), eventLog));
         phases.mark("users");
 
-        BoundaryCatalog catalog = resources.add(new BoundaryCatalog(eventLog, database.admin(), boundaries,
-                config.boundaries().adminBoundary(), configured));
+        // The catalog itself lives in the admin boundary on the default server; a boundary it creates is migrated on
+        // the server the boundary is placed on.
+        BoundaryCatalog catalog = resources.add(new BoundaryCatalog(eventLog, boundary -> servers.of(boundary).admin(),
+                boundaries, config.boundaries().adminBoundary(), configured));
         catalog.start();
         phases.mark("boundary catalog");
         return new CoreServices(eventLog, boundaries, catalog, indexes, advisor, catchUps, new PubSub(nats), streams,
