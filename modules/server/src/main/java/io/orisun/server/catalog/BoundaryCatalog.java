@@ -88,8 +88,8 @@ public final class BoundaryCatalog implements AutoCloseable {
      * (the admin pool of the PostgreSQL server the boundary is placed on) and activating them in {@code registry}.
      * Nothing is read until {@link #start()}.
      */
-    public BoundaryCatalog(EventLog eventLog, Function<BoundarySpec, DataSource> admin, BoundaryRegistry registry, String adminBoundary,
-                           Collection<BoundarySpec> configuredBoundaries) {
+    public BoundaryCatalog(EventLog eventLog, Function<BoundarySpec, DataSource> admin, BoundaryRegistry registry,
+                           String adminBoundary, Collection<BoundarySpec> configuredBoundaries) {
         this.eventLog = eventLog;
         this.admin = admin;
         this.registry = registry;

@@ -60,8 +60,8 @@ public final class LogSampler {
     /**
      * @param admin the admin pool of the server a boundary is on, or empty while that server is known to be down
      */
-    public LogSampler(Function<BoundarySpec, Optional<DataSource>> admin, BoundaryRegistry boundaries, MeterRegistry registry, IndexAdvisor advisor,
-               LiveStreams subscriptions) {
+    public LogSampler(Function<BoundarySpec, Optional<DataSource>> admin, BoundaryRegistry boundaries,
+                      MeterRegistry registry, IndexAdvisor advisor, LiveStreams subscriptions) {
         this.admin = admin;
         this.boundaries = boundaries;
         this.registry = registry;
