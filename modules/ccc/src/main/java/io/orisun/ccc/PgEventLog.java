@@ -59,8 +59,9 @@ public final class PgEventLog implements EventLog, AutoCloseable {
     static final int READ_AHEAD_VALUES = 8;
 
     private final DataSource writes;
+    private final DataSource reads;
+    private final Duration readBudget;
     private final GroupCommitSettings settings;
-    private final LogReader reader;
     private final Map<String, Served> boundaries = new ConcurrentHashMap<>();
     private boolean closed;
     private final LogObserver observer;
@@ -95,8 +96,8 @@ public final class PgEventLog implements EventLog, AutoCloseable {
                       GroupCommitSettings settings, LogObserver observer, Duration readBudget) {
         this.observer = Objects.requireNonNull(observer, "observer");
         this.writes = Objects.requireNonNull(writes, "writes");
-        this.reader = new LogReader(Objects.requireNonNull(reads, "reads"), Objects.requireNonNull(readBudget,
-                "readBudget"), observer);
+        this.reads = Objects.requireNonNull(reads, "reads");
+        this.readBudget = Objects.requireNonNull(readBudget, "readBudget");
         this.settings = Objects.requireNonNull(settings, "settings");
         for (BoundarySpec boundary : boundaries) {
             addBoundary(boundary);
@@ -110,8 +111,22 @@ public final class PgEventLog implements EventLog, AutoCloseable {
      * @throws AlreadyExists when the boundary is served with a different schema
      * @throws Unavailable   after {@link #close()}
      */
-    public synchronized void addBoundary(BoundarySpec boundary) {
+    public void addBoundary(BoundarySpec boundary) {
+        addBoundary(boundary, writes, reads);
+    }
+
+    /**
+     * As {@link #addBoundary(BoundarySpec)}, with the boundary's saves on {@code boundaryWrites} and its reads on
+     * {@code boundaryReads} instead of the log's own data sources: for a boundary whose tables live on another
+     * PostgreSQL server.
+     *
+     * @throws AlreadyExists when the boundary is served with a different schema
+     * @throws Unavailable   after {@link #close()}
+     */
+    public synchronized void addBoundary(BoundarySpec boundary, DataSource boundaryWrites, DataSource boundaryReads) {
         Objects.requireNonNull(boundary, "boundary");
+        Objects.requireNonNull(boundaryWrites, "boundaryWrites");
+        Objects.requireNonNull(boundaryReads, "boundaryReads");
         if (closed) {
             throw new Unavailable("the event log is shutting down");
         }
@@ -124,7 +139,8 @@ public final class PgEventLog implements EventLog, AutoCloseable {
             return;
         }
         BoundaryTables tables = BoundaryTables.of(boundary);
-        boundaries.put(boundary.name(), new Served(tables, new GroupCommitter(tables, writes, settings, observer)));
+        boundaries.put(boundary.name(), new Served(tables, new GroupCommitter(tables, boundaryWrites, settings, observer),
+                new LogReader(boundaryReads, readBudget, observer)));
         LOG.log(System.Logger.Level.DEBUG, "serving boundary {0} from schema {1}", boundary.name(), boundary.schema());
     }
 
@@ -149,7 +165,7 @@ public final class PgEventLog implements EventLog, AutoCloseable {
         PreparedSave save = prepare(request);
         if (request.condition() instanceof AppendCondition.ContextUnchanged context
                 && save.check().orElseThrow().predicate().values().size() > READ_AHEAD_VALUES) {
-            save = save.withSeen(reader.seen(served.tables(), context.query()));
+            save = save.withSeen(served.reader().seen(served.tables(), context.query()));
         }
         return served.committer().submit(save);
     }
@@ -184,7 +200,8 @@ public final class PgEventLog implements EventLog, AutoCloseable {
      */
     @Override
     public List<Event> read(ReadRequest request) {
-        return reader.read(served(request.boundary()).tables(), request);
+        Served served = served(request.boundary());
+        return served.reader().read(served.tables(), request);
     }
 
     /**
@@ -205,7 +222,7 @@ public final class PgEventLog implements EventLog, AutoCloseable {
                 throw new InvalidRequest("criteria[" + i + "] needs at least one tag");
             }
         }
-        return reader.latest(served.tables(), criteria);
+        return served.reader().latest(served.tables(), criteria);
     }
 
     /**
@@ -213,7 +230,8 @@ public final class PgEventLog implements EventLog, AutoCloseable {
      * for checking that an index serves a query shape.
      */
     public String explainRead(ReadRequest request) {
-        return reader.explainRead(served(request.boundary()).tables(), request);
+        Served served = served(request.boundary());
+        return served.reader().explainRead(served.tables(), request);
     }
 
     /**
@@ -221,21 +239,22 @@ public final class PgEventLog implements EventLog, AutoCloseable {
      * bound as parameters.
      */
     public String explainCheck(String boundary, io.orisun.api.Query query) {
-        return reader.explainCheck(served(boundary).tables(), query);
+        Served served = served(boundary);
+        return served.reader().explainCheck(served.tables(), query);
     }
 
     /** The exact number of events, from the boundary's head row. */
     @Override
     public long count(String boundary) {
         Served served = served(boundary);
-        return reader.head(served.tables()).count();
+        return served.reader().head(served.tables()).count();
     }
 
     /** The position of the newest committed event, or {@link Position#NONE} for an empty boundary. */
     @Override
     public Position head(String boundary) {
         Served served = served(boundary);
-        return reader.head(served.tables()).position();
+        return served.reader().head(served.tables()).position();
     }
 
     /**
@@ -272,6 +291,6 @@ public final class PgEventLog implements EventLog, AutoCloseable {
         return served;
     }
 
-    private record Served(BoundaryTables tables, GroupCommitter committer) {
+    private record Served(BoundaryTables tables, GroupCommitter committer, LogReader reader) {
     }
 }

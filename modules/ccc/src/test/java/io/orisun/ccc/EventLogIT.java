@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
 import io.orisun.api.AlreadyExists;
 import io.orisun.api.AppendCondition;
 import io.orisun.api.BoundarySpec;
@@ -24,6 +25,10 @@ import io.orisun.api.ReadStart;
 import io.orisun.api.SaveRequest;
 import io.orisun.api.SaveResult;
 import io.orisun.api.Tag;
+import io.orisun.testsupport.PostgresFixture;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,6 +67,32 @@ class EventLogIT {
 
     private static List<Position> positions(List<Event> events) {
         return events.stream().map(Event::position).toList();
+    }
+
+    @Test
+    void a_boundary_added_with_another_databases_pools_is_saved_to_and_read_from_that_database_only()
+            throws Exception {
+        PostgresFixture.Database other = PostgresFixture.shared().newDatabase();
+        try (HikariDataSource otherWrites = other.pool(2); HikariDataSource otherReads = other.pool(2)) {
+            BoundarySpec elsewhere = boundary("elsewhere", "public").onServer("other");
+            BoundarySchema.apply(otherWrites, elsewhere);
+            db.log.addBoundary(elsewhere, otherWrites, otherReads);
+
+            db.append("elsewhere", event("x-1", "Placed", "{}"), event("x-2", "Placed", "{}"));
+
+            assertThat(db.readAll("elsewhere")).extracting(Event::eventId).containsExactly("x-1", "x-2");
+            assertThat(db.log.count("elsewhere")).isEqualTo(2);
+            try (Connection c = otherReads.getConnection(); Statement s = c.createStatement();
+                 ResultSet row = s.executeQuery("SELECT count(*) FROM elsewhere_orisun_es_event")) {
+                row.next();
+                assertThat(row.getLong(1)).isEqualTo(2);
+            }
+            try (Connection c = db.reads.getConnection(); Statement s = c.createStatement();
+                 ResultSet row = s.executeQuery("SELECT to_regclass('elsewhere_orisun_es_event') IS NULL")) {
+                row.next();
+                assertThat(row.getBoolean(1)).as("no table of the boundary in the log's own database").isTrue();
+            }
+        }
     }
 
     @Test

@@ -62,6 +62,7 @@ public final class IndexAdmin {
 
     private final DataSource dataSource;
     private final Map<String, BoundaryObjects> boundaries = new ConcurrentHashMap<>();
+    private final Map<String, DataSource> dataSources = new ConcurrentHashMap<>();
     private final Set<String> catalogsReady = ConcurrentHashMap.newKeySet();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
@@ -83,12 +84,25 @@ public final class IndexAdmin {
      * @throws AlreadyExists when the boundary is served from a different schema
      */
     public void addBoundary(BoundarySpec boundary) {
+        addBoundary(boundary, dataSource);
+    }
+
+    /**
+     * As {@link #addBoundary(BoundarySpec)}, with the boundary's indexes built and listed through
+     * {@code boundaryDataSource} instead of this object's own: for a boundary whose tables live on another
+     * PostgreSQL server.
+     *
+     * @throws AlreadyExists when the boundary is served from a different schema
+     */
+    public void addBoundary(BoundarySpec boundary, DataSource boundaryDataSource) {
+        Objects.requireNonNull(boundaryDataSource, "boundaryDataSource");
         BoundaryObjects objects = BoundaryObjects.of(Objects.requireNonNull(boundary, "boundary"));
         BoundaryObjects existing = boundaries.putIfAbsent(boundary.name(), objects);
         if (existing != null && !existing.spec().schema().equals(boundary.schema())) {
             throw new AlreadyExists("boundary " + boundary.name() + " is already served from schema "
                     + existing.spec().schema() + ", not " + boundary.schema());
         }
+        dataSources.putIfAbsent(boundary.name(), boundaryDataSource);
     }
 
     /**
@@ -414,7 +428,7 @@ public final class IndexAdmin {
 
     /** A connection in autocommit mode, with the boundary's catalog in place. */
     private Connection open(BoundaryObjects objects) throws SQLException {
-        Connection connection = dataSource.getConnection();
+        Connection connection = dataSources.getOrDefault(objects.boundary(), dataSource).getConnection();
         try {
             if (!connection.getAutoCommit()) {
                 connection.setAutoCommit(true);

@@ -67,12 +67,25 @@ public final class BoundaryPublishers implements AutoCloseable {
      *
      * @throws Unavailable after {@link #close()}
      */
-    public synchronized void start(BoundarySpec boundary) {
+    public void start(BoundarySpec boundary) {
+        start(boundary, sessions);
+    }
+
+    /**
+     * As {@link #start(BoundarySpec)}, with the boundary's lease, LISTEN and checkpoint on connections of
+     * {@code boundarySessions} instead of this object's own: for a boundary whose tables live on another
+     * PostgreSQL server.
+     *
+     * @throws Unavailable after {@link #close()}
+     */
+    public synchronized void start(BoundarySpec boundary, PgSessions boundarySessions) {
+        Objects.requireNonNull(boundarySessions, "boundarySessions");
         if (closed) {
             throw new Unavailable("the publishers are stopped");
         }
         loops.computeIfAbsent(boundary.name(), name -> {
-            PublisherLoop loop = new PublisherLoop(boundary, nats, log, sessions, settings, observer, spread, mac);
+            PublisherLoop loop = new PublisherLoop(boundary, nats, log, boundarySessions, settings, observer, spread,
+                    mac);
             loop.start();
             return loop;
         });

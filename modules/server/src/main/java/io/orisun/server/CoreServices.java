@@ -23,7 +23,7 @@ import io.orisun.publisher.FeedSettings;
 import io.orisun.publisher.PubSub;
 import io.orisun.publisher.PublisherSettings;
 import java.util.List;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The application services of a node, which the gRPC endpoints and the dashboard both work through: the event log,
@@ -37,26 +37,34 @@ record CoreServices(EventLog eventLog, BoundaryRegistry boundaries, BoundaryCata
                     IndexAdvisor advisor, CatchUpSubscriptions catchUps, PubSub pubSub, LiveStreams streams,
                     UserDirectory users) {
 
-    static CoreServices start(OrisunConfig config, String nodeId, Database database, Connection nats, EventMac mac,
-                              LogObservation observation, NodeMetrics metrics, Resources resources,
+    static CoreServices start(OrisunConfig config, String nodeId, PostgresServers servers, Connection nats,
+                              EventMac mac, LogObservation observation, NodeMetrics metrics, Resources resources,
                               StartupPhases phases) {
         List<BoundarySpec> configured = config.boundaries().boundaries();
+        Database database = servers.defaultServer();
+        // Every core component is given each boundary's own server's connections as the boundary is added; the
+        // default server's are only what a component falls back on.
         PgEventLog eventLog = resources.add(eventLog(config, database, observation));
+        Consumer<BoundarySpec> addToLog = boundary -> eventLog.addBoundary(boundary, servers.of(boundary).writes(),
+                servers.of(boundary).reads());
+        configured.forEach(addToLog);
         BoundaryRegistry boundaries = new BoundaryRegistry(configured);
-        boundaries.onActivated(eventLog::addBoundary);
+        boundaries.onActivated(addToLog);
         phases.mark("event log");
 
         IndexAdmin indexes = new IndexAdmin(database.admin(), List.of());
+        Consumer<BoundarySpec> addToIndexes = boundary -> indexes.addBoundary(boundary, servers.of(boundary).admin());
         // Listen first, then add what is active: a boundary activated in between is added twice, harmlessly.
-        boundaries.onActivated(indexes::addBoundary);
-        boundaries.all().forEach(indexes::addBoundary);
+        boundaries.onActivated(addToIndexes);
+        boundaries.all().forEach(addToIndexes);
         IndexAdvisor advisor = new IndexAdvisor(indexes);
 
         PublisherSettings publishing = config.publisher().withNodeId(nodeId);
         BoundaryPublishers publishers = resources.add(new BoundaryPublishers(nats, eventLog, database.direct()::connect,
                 publishing, mac, observation));
-        boundaries.all().forEach(publishers::start);
-        boundaries.onActivated(publishers::start);
+        Consumer<BoundarySpec> publish = boundary -> publishers.start(boundary, servers.of(boundary).direct()::connect);
+        boundaries.all().forEach(publish);
+        boundaries.onActivated(publish);
         CatchUpSubscriptions catchUps = resources.add(new CatchUpSubscriptions(nats, eventLog, FeedSettings.of(publishing.stream()),
                 mac));
         LiveStreams streams = new LiveStreams();
@@ -70,9 +78,10 @@ record CoreServices(EventLog eventLog, BoundaryRegistry boundaries, BoundaryCata
         UserDirectory users = resources.add(UserDirectory.start(config.auth(), database.admin(), eventLog));
         phases.mark("users");
 
-        // Only the default server until named servers are configured.
-        BoundaryCatalog catalog = resources.add(new BoundaryCatalog(eventLog, database.admin(), boundaries,
-                config.boundaries().adminBoundary(), configured, Set.of(BoundarySpec.DEFAULT_SERVER)));
+        // The catalog itself lives in the admin boundary on the default server; a boundary it creates is migrated on
+        // the server the boundary is placed on.
+        BoundaryCatalog catalog = resources.add(new BoundaryCatalog(eventLog, boundary -> servers.of(boundary).admin(),
+                boundaries, config.boundaries().adminBoundary(), configured, config.allServers().keySet()));
         catalog.start();
         phases.mark("boundary catalog");
         return new CoreServices(eventLog, boundaries, catalog, indexes, advisor, catchUps, new PubSub(nats), streams,
@@ -80,7 +89,7 @@ record CoreServices(EventLog eventLog, BoundaryRegistry boundaries, BoundaryCata
     }
 
     private static PgEventLog eventLog(OrisunConfig config, Database database, LogObservation observation) {
-        return new PgEventLog(database.writes(), database.reads(), config.boundaries().boundaries(),
-                config.groupCommit(), observation, config.limits().readBudget());
+        return new PgEventLog(database.writes(), database.reads(), List.of(), config.groupCommit(), observation,
+                config.limits().readBudget());
     }
 }

@@ -18,11 +18,13 @@ import java.util.stream.IntStream;
 import javax.sql.DataSource;
 
 /**
- * The node's PostgreSQL, embedded or external, and its connection pools: {@code writes} for saves, {@code reads}
- * for reads, {@code admin} for migrations, index builds and users, and {@code direct} for dedicated connections.
- * Everything it opens closes with the node's {@link Resources}.
+ * One PostgreSQL server of the node, embedded or external, and its connection pools: {@code writes} for saves,
+ * {@code reads} for reads, {@code admin} for migrations, index builds and users, and {@code direct} for dedicated
+ * connections. Everything it opens closes with the node's {@link Resources}.
+ *
+ * @param server the server's name, {@value BoundarySpec#DEFAULT_SERVER} for the one {@code ORISUN_PG_*} describes
  */
-record Database(DataSource writes, DataSource reads, DataSource admin, PostgresEndpoint direct,
+record Database(String server, DataSource writes, DataSource reads, DataSource admin, PostgresEndpoint direct,
                 Optional<EmbeddedPostgres> embedded) {
 
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
@@ -43,13 +45,15 @@ record Database(DataSource writes, DataSource reads, DataSource admin, PostgresE
         }
     }
 
-    /** Starts the embedded PostgreSQL unless an external one is configured, opens the pools and migrates. */
+    /**
+     * Starts the embedded PostgreSQL unless an external one is configured for the default server, and opens the
+     * default server's pools. Its boundaries' schemas are migrated by {@link #migrate}.
+     */
     static Database start(OrisunConfig config, NodeMetrics metrics, Resources resources, StartupPhases phases) {
         PostgresConfig pg = config.postgres();
         String pgHost;
         int pgPort;
         String pgUser = pg.user();
-        String pgPassword = pg.password();
         Optional<EmbeddedPostgres> embedded;
         if (pg.host().isPresent()) {
             embedded = Optional.empty();
@@ -66,35 +70,74 @@ record Database(DataSource writes, DataSource reads, DataSource admin, PostgresE
             LOG.log(System.Logger.Level.INFO, "PostgreSQL: embedded PostgreSQL 17 on port {0,number,#}, data in {1}",
                     pgPort, embeddedPostgres.dataDirectory().toAbsolutePath().normalize());
         }
+        phases.mark("postgres");
+        Database database = open(BoundarySpec.DEFAULT_SERVER, pg, pgHost, pgPort, pgUser, config, metrics, resources,
+                embedded);
+        phases.mark("pools");
+        return database;
+    }
+
+    /**
+     * Opens the pools of the named, external server {@code name}. They open without waiting for the server: one that
+     * is down at start-up leaves the node starting, and only its boundaries fail until it is back.
+     */
+    static Database startNamed(String name, PostgresConfig pg, OrisunConfig config, NodeMetrics metrics,
+                               Resources resources) {
+        LOG.log(System.Logger.Level.INFO, "PostgreSQL server {0}: external at {1}:{2,number,#}/{3}", name,
+                pg.host().orElseThrow(), pg.port(), pg.database());
+        return open(name, pg, pg.host().orElseThrow(), pg.port(), pg.user(), config, metrics, resources,
+                Optional.empty());
+    }
+
+    private static Database open(String server, PostgresConfig pg, String pgHost, int pgPort, String pgUser,
+                                 OrisunConfig config, NodeMetrics metrics, Resources resources,
+                                 Optional<EmbeddedPostgres> embedded) {
         String jdbcUrl = jdbcUrl(pgHost, pgPort, pg);
         // Work that needs a session of its own (session advisory locks of migrations and index builds, the
         // publisher's leadership lock and LISTEN) goes to the direct endpoint: behind a transaction-mode pooler the
         // pooled connections share server sessions.
         String directUrl = pg.embedded() ? jdbcUrl : jdbcUrl(pg.directHost().orElse(pgHost), pg.directPort(), pg);
         if (pg.separateDirectEndpoint()) {
-            LOG.log(System.Logger.Level.INFO, "PostgreSQL: pooled connections through {0}:{1,number,#} ({2} pooling),"
-                            + " session connections direct to {3}:{4,number,#}", pgHost, pgPort,
-                    pg.poolMode().name().toLowerCase(Locale.ROOT), pg.directHost().orElse(pgHost), pg.directPort());
+            LOG.log(System.Logger.Level.INFO, "PostgreSQL {5}: pooled connections through {0}:{1,number,#} ({2}"
+                            + " pooling), session connections direct to {3}:{4,number,#}", pgHost, pgPort,
+                    pg.poolMode().name().toLowerCase(Locale.ROOT), pg.directHost().orElse(pgHost), pg.directPort(),
+                    server);
         }
-        phases.mark("postgres");
-        Pools pools = new Pools(pgUser, pgPassword, metrics, resources);
-        HikariDataSource admin = pools.open("admin", directUrl, pg.adminPool(), "");
+        // The default server's pools keep their names, orisun-write and so on; a named server's carry its name.
+        String prefix = server.equals(BoundarySpec.DEFAULT_SERVER) ? "" : server + "-";
+        // The default server must answer before the node starts (it holds the users and the catalog); a named one
+        // is connected to in the background.
+        Pools pools = new Pools(pgUser, pg.password(), metrics, resources, prefix.isEmpty() ? 30_000 : -1);
+        HikariDataSource admin = pools.open(prefix + "admin", directUrl, pg.adminPool(), "");
         // A node paused or cut off in the middle of a save would otherwise hold the boundary's write lock, and
         // with it every other node's saves, for as long as its TCP connection lives. It is a session setting (a
         // pooler may refuse it as a start-up option), and behind a transaction-mode pooler the session is not ours:
         // there the pooler's own idle_transaction_timeout has to do this.
         String writeSessionSql = pg.poolMode() == PostgresConfig.PoolMode.TRANSACTION ? ""
                 : "SET idle_in_transaction_session_timeout = " + config.publisher().leaseTimeout().toMillis();
-        HikariDataSource writes = pools.open("write", jdbcUrl, pg.writePool(), writeSessionSql);
-        HikariDataSource reads = pools.open("read", jdbcUrl, pg.readPool(), "");
-        phases.mark("pools");
+        HikariDataSource writes = pools.open(prefix + "write", jdbcUrl, pg.writePool(), writeSessionSql);
+        HikariDataSource reads = pools.open(prefix + "read", jdbcUrl, pg.readPool(), "");
+        return new Database(server, writes, reads, admin, new PostgresEndpoint(directUrl, pgUser, pg.password()),
+                embedded);
+    }
 
-        List<BoundarySpec> boundaries = config.boundaries().boundaries();
-        applySchemas(admin, boundaries, pg.adminPool().maxOpen());
-        phases.mark("schemas");
-        LOG.log(System.Logger.Level.INFO, "boundaries: {0}", boundaries.stream()
+    /**
+     * Brings the schemas of {@code boundaries}, all placed on this server, to the newest version.
+     *
+     * @throws IllegalStateException naming this server when a migration fails; its cause is the failure
+     */
+    void migrate(List<BoundarySpec> boundaries, int connections) {
+        try {
+            applySchemas(admin, boundaries, connections);
+        } catch (RuntimeException e) {
+            if (server.equals(BoundarySpec.DEFAULT_SERVER)) {
+                throw e;
+            }
+            throw new IllegalStateException("migrating the boundaries of PostgreSQL server '" + server + "' failed: "
+                    + e.getMessage(), e);
+        }
+        LOG.log(System.Logger.Level.INFO, "boundaries on PostgreSQL server {0}: {1}", server, boundaries.stream()
                 .map(b -> b.name() + " (schema " + b.schema() + ")").toList());
-        return new Database(writes, reads, admin, new PostgresEndpoint(directUrl, pgUser, pgPassword), embedded);
     }
 
     /**
@@ -137,7 +180,8 @@ record Database(DataSource writes, DataSource reads, DataSource admin, PostgresE
     }
 
     /** Opens HikariCP pools with one set of credentials, measured by the node's metrics and closed with the node. */
-    private record Pools(String user, String password, NodeMetrics metrics, Resources resources) {
+    private record Pools(String user, String password, NodeMetrics metrics, Resources resources,
+                         long initializationFailMillis) {
 
         HikariDataSource open(String name, String jdbcUrl, PoolConfig poolConfig, String sessionSql) {
             HikariConfig hikari = new HikariConfig();
@@ -151,7 +195,7 @@ record Database(DataSource writes, DataSource reads, DataSource admin, PostgresE
             hikari.setIdleTimeout(poolConfig.maxIdleTime().isZero() ? 0 : Math.max(10_000, poolConfig.maxIdleTime().toMillis()));
             hikari.setMaxLifetime(poolConfig.maxLifetime().isZero() ? 0 : Math.max(30_000, poolConfig.maxLifetime().toMillis()));
             hikari.setConnectionTimeout(10_000);
-            hikari.setInitializationFailTimeout(30_000);
+            hikari.setInitializationFailTimeout(initializationFailMillis);
             hikari.setMetricsTrackerFactory(metrics.poolMetrics());
             if (!sessionSql.isEmpty()) {
                 hikari.setConnectionInitSql(sessionSql);

@@ -15,9 +15,12 @@ import io.helidon.webserver.WebServer;
 import io.nats.client.Connection;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
  * A running Orisun-J node: its PostgreSQL (embedded or external), its NATS (embedded child process or external),
@@ -34,7 +37,7 @@ public final class OrisunServer implements AutoCloseable {
     private final Optional<Tracing> tracing;
     private WebServer webServer;
     private Readiness readiness;
-    private Database database;
+    private PostgresServers servers;
     private Messaging messaging;
 
     private OrisunServer(OrisunConfig config, Optional<Tracing> tracing) {
@@ -72,14 +75,16 @@ public final class OrisunServer implements AutoCloseable {
 
         // nats-server is a process of its own that needs nothing from PostgreSQL, so it starts while PostgreSQL does.
         messaging = Messaging.begin(config, resources);
-        database = Database.start(config, metrics, resources, phases);
+        servers = PostgresServers.start(config, metrics, resources, phases);
         Connection nats = messaging.connect(nodeId, resources, phases);
         HealthStatusManager health = new HealthStatusManager();
         // Probed through the path saves and reads take, which behind a pooler is the pooler.
-        readiness = resources.add(new Readiness(database.reads(), nats, health));
+        Map<String, DataSource> probes = new LinkedHashMap<>();
+        servers.byName().forEach((name, database) -> probes.put(name, database.reads()));
+        readiness = resources.add(new Readiness(probes, nats, health));
 
         LogObservation observation = new LogObservation(metrics.registry(), tracing.tracer());
-        CoreServices core = CoreServices.start(config, nodeId, database, nats, messaging.eventMac(), observation,
+        CoreServices core = CoreServices.start(config, nodeId, servers, nats, messaging.eventMac(), observation,
                 metrics, resources, phases);
         Dashboard dashboard = resources.add(dashboard(core, metrics));
         phases.mark("dashboard");
@@ -99,8 +104,10 @@ public final class OrisunServer implements AutoCloseable {
 
     /** The dashboard over the node's services, and the per-boundary gauges it shares with the metrics endpoint. */
     private Dashboard dashboard(CoreServices core, NodeMetrics metrics) {
-        LogSampler sampler = new LogSampler(database.admin(), core.boundaries(), metrics.registry(), core.advisor(),
-                core.streams());
+        // A server that is down is not asked: each of its boundaries would wait for a connection in turn.
+        LogSampler sampler = new LogSampler(boundary -> readiness.serverUp(boundary.server())
+                ? Optional.of(servers.of(boundary).admin()) : Optional.empty(), core.boundaries(), metrics.registry(),
+                core.advisor(), core.streams());
         metrics.beforeScrape(sampler::refresh);
         return new Dashboard(nodeId, core.users(), core.boundaries(), core.eventLog(), sampler, core.indexes(),
                 core.advisor(), core.streams(), metrics.registry(), readiness::ready);
@@ -133,7 +140,7 @@ public final class OrisunServer implements AutoCloseable {
 
     /** The embedded PostgreSQL, when this node runs one. */
     Optional<EmbeddedPostgres> embeddedPostgres() {
-        return database == null ? Optional.empty() : database.embedded();
+        return servers == null ? Optional.empty() : servers.embedded();
     }
 
     /** The embedded nats-server child, when this node runs one. */

@@ -38,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -74,7 +75,7 @@ public final class BoundaryCatalog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EventLog eventLog;
-    private final DataSource admin;
+    private final Function<BoundarySpec, DataSource> admin;
     private final BoundaryRegistry registry;
     private final String adminBoundary;
     private final Map<String, BoundarySpec> configured = new LinkedHashMap<>();
@@ -87,12 +88,13 @@ public final class BoundaryCatalog implements AutoCloseable {
     private volatile boolean pollFailing;
 
     /**
-     * A catalog kept in {@code adminBoundary} of {@code eventLog}, migrating boundaries through {@code admin} and
-     * activating them in {@code registry}. A boundary may be created on any of {@code servers}, the names of the
-     * configured PostgreSQL servers. Nothing is read until {@link #start()}.
+     * A catalog kept in {@code adminBoundary} of {@code eventLog}, migrating each boundary through {@code admin}
+     * (the admin pool of the PostgreSQL server the boundary is placed on) and activating them in {@code registry}.
+     * A boundary may be created on any of {@code servers}, the names of the configured PostgreSQL servers. Nothing
+     * is read until {@link #start()}.
      */
-    public BoundaryCatalog(EventLog eventLog, DataSource admin, BoundaryRegistry registry, String adminBoundary,
-                           Collection<BoundarySpec> configuredBoundaries, Set<String> servers) {
+    public BoundaryCatalog(EventLog eventLog, Function<BoundarySpec, DataSource> admin, BoundaryRegistry registry,
+                           String adminBoundary, Collection<BoundarySpec> configuredBoundaries, Set<String> servers) {
         this.eventLog = eventLog;
         this.admin = admin;
         this.registry = registry;
@@ -222,7 +224,7 @@ public final class BoundaryCatalog implements AutoCloseable {
         outcome.put("boundary", spec.name());
         String type;
         try {
-            BoundarySchema.apply(admin, spec);
+            BoundarySchema.apply(admin.apply(spec), spec);
             registry.activate(spec);
             type = ACTIVATED;
             LOG.log(System.Logger.Level.INFO, "boundary {0} is active", spec.name());
@@ -276,7 +278,7 @@ public final class BoundaryCatalog implements AutoCloseable {
 
     private void activate(BoundarySpec spec) {
         try {
-            BoundarySchema.apply(admin, spec);
+            BoundarySchema.apply(admin.apply(spec), spec);
             registry.activate(spec);
             activationFailures.remove(spec.name());
             LOG.log(System.Logger.Level.INFO, "boundary {0} from the catalog is active on this node", spec.name());

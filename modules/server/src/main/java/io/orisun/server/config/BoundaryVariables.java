@@ -6,15 +6,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.InvalidRequest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * The boundaries of {@code ORISUN_PG_SCHEMAS} ({@code boundary:schema,...}) and {@code ORISUN_BOUNDARIES} (a JSON
- * array of names and descriptions), which must name the same boundaries when both are set.
+ * The boundaries of {@code ORISUN_PG_SCHEMAS} ({@code boundary:schema[:server],...}) and {@code ORISUN_BOUNDARIES}
+ * (a JSON array of names, descriptions and servers), which must name the same boundaries when both are set, and
+ * place a boundary on the same server when both place it.
  */
 final class BoundaryVariables {
+
+    /** A boundary's schema and, when the entry names one, its server. */
+    private record Schema(String schema, Optional<String> server) {
+    }
+
+    /** A boundary's description and, when the element names one, its server. */
+    private record Described(String description, Optional<String> server) {
+    }
 
     private BoundaryVariables() {
     }
@@ -22,15 +34,19 @@ final class BoundaryVariables {
     /**
      * Reads {@code ORISUN_PG_SCHEMAS} and {@code ORISUN_BOUNDARIES} into boundary specs, in the order of
      * {@code ORISUN_BOUNDARIES} when it is set and of {@code ORISUN_PG_SCHEMAS} otherwise. Returns an empty list
-     * when either is malformed (the problems are recorded).
+     * when either is malformed (the problems are recorded). A boundary is placed on the server either variable
+     * names, {@value BoundarySpec#DEFAULT_SERVER} when neither does.
+     *
+     * @param servers the servers a boundary may be placed on, {@value BoundarySpec#DEFAULT_SERVER} included
      */
-    static List<BoundarySpec> read(EnvReader in) {
-        Map<String, String> schemas = readSchemas(in);
+    static List<BoundarySpec> read(EnvReader in, Set<String> servers) {
+        Map<String, Schema> schemas = readSchemas(in, servers);
         if (!in.isSet(Setting.BOUNDARIES)) {
             return in.failed(Setting.PG_SCHEMAS) ? List.of() : schemas.entrySet().stream()
-                    .map(e -> new BoundarySpec(e.getKey(), e.getValue(), "")).toList();
+                    .map(e -> new BoundarySpec(e.getKey(), e.getValue().schema(), "",
+                            e.getValue().server().orElse(BoundarySpec.DEFAULT_SERVER))).toList();
         }
-        Map<String, String> described = readDescriptions(in);
+        Map<String, Described> described = readDescriptions(in, servers);
         if (in.failed(Setting.PG_SCHEMAS) || in.failed(Setting.BOUNDARIES)) {
             return List.of();
         }
@@ -56,14 +72,37 @@ final class BoundaryVariables {
             mismatches.forEach(in::crossProblem);
             return List.of();
         }
-        return described.entrySet().stream()
-                .map(e -> new BoundarySpec(e.getKey(), schemas.get(e.getKey()), e.getValue())).toList();
+        List<BoundarySpec> boundaries = new ArrayList<>();
+        for (Map.Entry<String, Described> entry : described.entrySet()) {
+            Schema schema = schemas.get(entry.getKey());
+            Optional<String> server = entry.getValue().server().or(schema::server);
+            if (schema.server().isPresent() && !schema.server().equals(server)) {
+                in.crossProblem("boundary '" + entry.getKey() + "' is placed on server '" + schema.server().get()
+                        + "' by ORISUN_PG_SCHEMAS but on '" + server.orElseThrow() + "' by ORISUN_BOUNDARIES");
+                in.markFailed(Setting.BOUNDARIES);
+                continue;
+            }
+            boundaries.add(new BoundarySpec(entry.getKey(), schema.schema(), entry.getValue().description(),
+                    server.orElse(BoundarySpec.DEFAULT_SERVER)));
+        }
+        return in.failed(Setting.BOUNDARIES) ? List.of() : boundaries;
     }
 
-    /** {@code boundary:schema,...} to an ordered map from boundary to schema. */
-    private static Map<String, String> readSchemas(EnvReader in) {
+    /** The server named by an entry of {@code setting}, when it is one of {@code servers}; else a problem. */
+    private static Optional<String> server(EnvReader in, Setting setting, String boundary, String server,
+                                           Set<String> servers) {
+        if (servers.contains(server)) {
+            return Optional.of(server);
+        }
+        in.problem(setting, "places boundary '" + boundary + "' on server '" + EnvReader.printable(server)
+                + "', which is neither '" + BoundarySpec.DEFAULT_SERVER + "' nor listed in ORISUN_PG_SERVERS");
+        return Optional.empty();
+    }
+
+    /** {@code boundary:schema[:server],...} to an ordered map from boundary to schema and server. */
+    private static Map<String, Schema> readSchemas(EnvReader in, Set<String> servers) {
         Setting setting = Setting.PG_SCHEMAS;
-        Map<String, String> schemas = new LinkedHashMap<>();
+        Map<String, Schema> schemas = new LinkedHashMap<>();
         for (String rawEntry : in.text(setting).split(",", -1)) {
             String entry = rawEntry.strip();
             if (entry.isEmpty()) {
@@ -71,12 +110,20 @@ final class BoundaryVariables {
                 continue;
             }
             String[] parts = entry.split(":", -1);
-            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-                in.problem(setting, "has the entry '" + EnvReader.printable(entry) + "', which is not boundary:schema");
+            if (parts.length < 2 || parts.length > 3 || Arrays.stream(parts).anyMatch(String::isBlank)) {
+                in.problem(setting, "has the entry '" + EnvReader.printable(entry) + "', which is not"
+                        + " boundary:schema or boundary:schema:server");
                 continue;
             }
             String boundary = parts[0].strip();
             String schema = parts[1].strip();
+            Optional<String> server = Optional.empty();
+            if (parts.length == 3) {
+                server = server(in, setting, boundary, parts[2].strip(), servers);
+                if (server.isEmpty()) {
+                    continue;
+                }
+            }
             try {
                 BoundarySpec.requireBoundaryName(boundary);
                 BoundarySpec.requireIdentifier("schema", schema);
@@ -84,17 +131,17 @@ final class BoundaryVariables {
                 in.problem(setting, "is invalid: " + e.getMessage());
                 continue;
             }
-            if (schemas.putIfAbsent(boundary, schema) != null) {
+            if (schemas.putIfAbsent(boundary, new Schema(schema, server)) != null) {
                 in.problem(setting, "maps boundary '" + boundary + "' more than once");
             }
         }
         return schemas;
     }
 
-    /** The {@code ORISUN_BOUNDARIES} JSON array to an ordered map from boundary to description. */
-    private static Map<String, String> readDescriptions(EnvReader in) {
+    /** The {@code ORISUN_BOUNDARIES} JSON array to an ordered map from boundary to description and server. */
+    private static Map<String, Described> readDescriptions(EnvReader in, Set<String> servers) {
         Setting setting = Setting.BOUNDARIES;
-        String expected = "is not a JSON array of {\"name\": ..., \"description\": ...} objects";
+        String expected = "is not a JSON array of {\"name\": ..., \"description\": ..., \"server\": ...} objects";
         JsonNode array;
         try {
             array = new ObjectMapper().readTree(in.text(setting));
@@ -106,15 +153,25 @@ final class BoundaryVariables {
             in.problem(setting, expected);
             return Map.of();
         }
-        Map<String, String> described = new LinkedHashMap<>();
+        Map<String, Described> described = new LinkedHashMap<>();
         for (JsonNode element : array) {
             JsonNode name = element.get("name");
             JsonNode description = element.get("description");
+            JsonNode serverNode = element.get("server");
             if (!element.isObject() || name == null || !name.isTextual()
-                    || (description != null && !description.isNull() && !description.isTextual())) {
+                    || (description != null && !description.isNull() && !description.isTextual())
+                    || (serverNode != null && !serverNode.isNull() && !serverNode.isTextual())) {
                 in.problem(setting, expected + " (element " + EnvReader.printable(element.toString())
-                        + " needs a string \"name\" and an optional string \"description\")");
+                        + " needs a string \"name\", an optional string \"description\" and an optional string"
+                        + " \"server\")");
                 continue;
+            }
+            Optional<String> server = Optional.empty();
+            if (serverNode != null && !serverNode.isNull()) {
+                server = server(in, setting, name.asText(), serverNode.asText().strip(), servers);
+                if (server.isEmpty()) {
+                    continue;
+                }
             }
             try {
                 BoundarySpec.requireBoundaryName(name.asText());
@@ -123,7 +180,7 @@ final class BoundaryVariables {
                 continue;
             }
             String text = description == null || description.isNull() ? "" : description.asText();
-            if (described.putIfAbsent(name.asText(), text) != null) {
+            if (described.putIfAbsent(name.asText(), new Described(text, server)) != null) {
                 in.problem(setting, "lists boundary '" + name.asText() + "' more than once");
             }
         }

@@ -14,10 +14,12 @@ import io.orisun.publisher.PublisherSettings;
 import io.orisun.publisher.StreamSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -59,6 +61,7 @@ final class ConfigReading {
     private int prepareThreshold;
     private Optional<String> directHost;
     private int directPort;
+    private Map<String, PostgresConfig> servers;
     private List<BoundarySpec> boundaryList;
     private String adminBoundary;
     private PoolConfig writePool;
@@ -177,7 +180,7 @@ final class ConfigReading {
                             clientAuth ? caFile : Optional.empty())) : Optional.empty(),
                     new PostgresConfig(pgHost, pgPort, pgUser, pgPassword, pgName, sslMode, listen, prepareThreshold,
                             poolMode, directHost, directPort, writePool, readPool, adminPool),
-                    new BoundariesConfig(boundaryList, adminBoundary), adminPort, auth.orElseThrow(),
+                    servers, new BoundariesConfig(boundaryList, adminBoundary), adminPort, auth.orElseThrow(),
                     new NatsConfig(natsUrl, natsServerName, natsPort, maxPayload, storeDir, serverPath,
                             clusterEnabled ? Optional.of(new NatsSettings.Cluster(clusterName, clusterHost, clusterPort,
                                     clusterUser, clusterPassword, routes, clusterTimeout)) : Optional.empty(),
@@ -225,8 +228,6 @@ final class ConfigReading {
                 ? 0 : in.integer(Setting.PG_PREPARE_THRESHOLD, 0, Integer.MAX_VALUE, "a number of executions");
         directHost = in.optional(Setting.PG_DIRECT_HOST);
         directPort = in.isSet(Setting.PG_DIRECT_PORT) ? in.port(Setting.PG_DIRECT_PORT, false) : pgPort;
-        boundaryList = BoundaryVariables.read(in);
-        adminBoundary = in.text(Setting.ADMIN_BOUNDARY);
 
         writePool = in.pool(Setting.PG_WRITE_MAX_OPEN_CONNS, Setting.PG_WRITE_MAX_IDLE_CONNS,
                 Setting.PG_WRITE_CONN_MAX_IDLE_TIME, Setting.PG_WRITE_CONN_MAX_LIFETIME);
@@ -234,6 +235,13 @@ final class ConfigReading {
                 Setting.PG_READ_CONN_MAX_IDLE_TIME, Setting.PG_READ_CONN_MAX_LIFETIME);
         adminPool = in.pool(Setting.PG_ADMIN_MAX_OPEN_CONNS, Setting.PG_ADMIN_MAX_IDLE_CONNS,
                 Setting.PG_ADMIN_CONN_MAX_IDLE_TIME, Setting.PG_ADMIN_CONN_MAX_LIFETIME);
+        // After the default server's settings: a named server takes those that parsed, so one bad value is one problem.
+        List<String> serverNames = ServerVariables.names(in);
+        servers = ServerVariables.read(in, env, serverNames, listen);
+        Set<String> placeable = new HashSet<>(serverNames);
+        placeable.add(BoundarySpec.DEFAULT_SERVER);
+        boundaryList = BoundaryVariables.read(in, placeable);
+        adminBoundary = in.text(Setting.ADMIN_BOUNDARY);
     }
 
     private void readLimits() {
@@ -314,6 +322,10 @@ final class ConfigReading {
             in.problem(Setting.ADMIN_BOUNDARY, "is not one of the boundaries configured by " + source + " ("
                     + boundaryList.stream().map(BoundarySpec::name).collect(Collectors.joining(", ")) + ")");
         }
+        boundaryList.stream().filter(b -> b.name().equals(adminBoundary))
+                .filter(b -> !b.server().equals(BoundarySpec.DEFAULT_SERVER)).findFirst()
+                .ifPresent(b -> in.problem(Setting.ADMIN_BOUNDARY, "is placed on server '" + b.server() + "'; the"
+                        + " admin boundary holds the users and the boundary catalog, which stay on the default server"));
         if ((long) limitCriteria * limitTags > RequestLimits.MAX_TAGS_PER_QUERY
                 && !in.failed(Setting.LIMIT_CRITERIA) && !in.failed(Setting.LIMIT_TAGS)) {
             in.crossProblem("ORISUN_LIMIT_CRITERIA=" + limitCriteria + " times ORISUN_LIMIT_TAGS=" + limitTags + " is "

@@ -43,8 +43,13 @@ final class ConfigSummary {
         }
         lines.add("pools       write " + pool(postgres.writePool()) + ", read " + pool(postgres.readPool())
                 + ", admin " + pool(postgres.adminPool()) + " (open/idle)");
+        config.servers().forEach((name, server) -> lines.add("PG server   " + name + ": " + server.user() + "@"
+                + server.host().orElseThrow() + ":" + server.port() + "/" + server.database() + ", sslmode "
+                + server.sslMode() + (server.separateDirectEndpoint() ? ", direct " + server.directHost()
+                .orElse(server.host().orElseThrow()) + ":" + server.directPort() : "")));
         lines.add("boundaries  " + config.boundaries().boundaries().stream()
-                .map(b -> b.name() + " (schema " + b.schema() + ")").collect(Collectors.joining(", "))
+                .map(b -> b.name() + " (schema " + b.schema() + (config.servers().isEmpty() ? ""
+                        : ", server " + b.server()) + ")").collect(Collectors.joining(", "))
                 + "; admin boundary " + config.boundaries().adminBoundary());
         lines.add("NATS        " + nats.url().map(url -> "external " + OrisunConfig.maskCredentials(url)
                         + (nats.access().tlsCaFile().isPresent() ? " over TLS" : ""))

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -29,12 +30,22 @@ final class EnvReader {
     private static final Set<String> ROUTE_SCHEMES = Set.of("nats", "nats-route", "tls");
 
     private final Map<String, String> env;
+    private final Function<Setting, String> names;
     private final List<String> problems = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final Set<Setting> failed = EnumSet.noneOf(Setting.class);
 
     EnvReader(Map<String, String> env) {
+        this(env, Setting::variable);
+    }
+
+    /**
+     * A reader whose settings are looked up, and named in problems, under the variables {@code names} gives them:
+     * how the settings of one named PostgreSQL server are read with the rules of the default server's.
+     */
+    EnvReader(Map<String, String> env, Function<Setting, String> names) {
         this.env = env;
+        this.names = names;
     }
 
     /** Every problem recorded so far, in the order found. */
@@ -48,7 +59,7 @@ final class EnvReader {
     }
 
     boolean isSet(Setting setting) {
-        String value = env.get(setting.variable());
+        String value = env.get(names.apply(setting));
         return value != null && !value.isBlank();
     }
 
@@ -64,7 +75,7 @@ final class EnvReader {
 
     /** The value, stripped of surrounding white space unless secret, or the default when unset or blank. */
     String text(Setting setting) {
-        String value = env.get(setting.variable());
+        String value = env.get(names.apply(setting));
         if (value == null || value.isBlank()) {
             return setting.defaultValue();
         }
@@ -73,13 +84,13 @@ final class EnvReader {
 
     /** A secret that may be absent: taken as it is, never stripped; a blank value is absent. */
     Optional<String> secret(Setting setting) {
-        String value = env.getOrDefault(setting.variable(), setting.defaultValue());
+        String value = env.getOrDefault(names.apply(setting), setting.defaultValue());
         return value.isBlank() ? Optional.empty() : Optional.of(value);
     }
 
     /** For settings that may be absent: an explicitly blank value is absent even when the default is not. */
     Optional<String> optional(Setting setting) {
-        String value = env.getOrDefault(setting.variable(), setting.defaultValue()).strip();
+        String value = env.getOrDefault(names.apply(setting), setting.defaultValue()).strip();
         return value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
@@ -126,12 +137,12 @@ final class EnvReader {
     }
 
     private String quoted(Setting setting) {
-        String value = env.get(setting.variable());
+        String value = env.get(names.apply(setting));
         if (value == null || value.isBlank()) {
             value = setting.defaultValue();
         }
         String shown = setting.secret() ? OrisunConfig.MASK : printable(OrisunConfig.maskCredentials(value.strip()));
-        return setting.variable() + "='" + shown + "'";
+        return names.apply(setting) + "='" + shown + "'";
     }
 
     int integer(Setting setting, long min, long max, String what) {
@@ -310,7 +321,7 @@ final class EnvReader {
         Duration lifetime = duration(maxLifetime, true);
         if (idle > open) {
             if (!failed(maxOpen) && !failed(maxIdle)) {
-                problem(maxIdle, "is more than " + maxOpen.variable() + "=" + open);
+                problem(maxIdle, "is more than " + names.apply(maxOpen) + "=" + open);
             }
             idle = open;
         }

@@ -2,12 +2,15 @@ package io.orisun.server.config;
 
 import io.orisun.transport.ListenerTls;
 
+import io.orisun.api.BoundarySpec;
 import io.orisun.api.RequestLimits;
 import io.orisun.auth.AuthSettings;
 import io.orisun.ccc.GroupCommitSettings;
 import io.orisun.publisher.PublisherSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +29,9 @@ import java.util.regex.Pattern;
  *
  * @param grpc            the gRPC listener
  * @param tls             TLS for the gRPC listener; empty for plain text
- * @param postgres        the PostgreSQL server and pools; an absent host means the embedded PostgreSQL
+ * @param postgres        the default PostgreSQL server and its pools; an absent host means the embedded PostgreSQL
+ * @param servers         the further, named PostgreSQL servers ({@code ORISUN_PG_SERVERS}) by name, in configuration
+ *                        order; each is external
  * @param boundaries      the configured boundaries and the admin boundary
  * @param adminPort       the admin HTTP port (dashboard, metrics, health); 0 picks a free one
  * @param auth            the first administrator, the session lifetime and the admin boundary that holds the users
@@ -45,7 +50,8 @@ import java.util.regex.Pattern;
  * @param warnings        what looked wrong but did not stop the configuration, such as an unknown
  *                        {@code ORISUN_*} variable; to be logged at start-up
  */
-public record OrisunConfig(GrpcConfig grpc, Optional<ListenerTls> tls, PostgresConfig postgres, BoundariesConfig boundaries,
+public record OrisunConfig(GrpcConfig grpc, Optional<ListenerTls> tls, PostgresConfig postgres,
+                           Map<String, PostgresConfig> servers, BoundariesConfig boundaries,
                            int adminPort, AuthSettings auth, NatsConfig nats, PublisherSettings publisher,
                            GroupCommitSettings groupCommit, RequestLimits limits, LoggingConfig logging, OtelConfig otel,
                            PprofConfig pprof,
@@ -61,13 +67,16 @@ public record OrisunConfig(GrpcConfig grpc, Optional<ListenerTls> tls, PostgresC
      *                                  two records disagree: the users' boundary is not the admin boundary, the
      *                                  publisher's LISTEN or group commit's write budget differ from the PostgreSQL
      *                                  settings and request limits they come from, or a stream has replicas without
-     *                                  a NATS cluster to keep them
+     *                                  a NATS cluster to keep them; or a named server is embedded or named
+     *                                  {@value BoundarySpec#DEFAULT_SERVER}, a boundary is placed on a server
+     *                                  not configured, or the admin boundary is not on the default server
      */
     public OrisunConfig {
         Objects.requireNonNull(grpc, "grpc");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(postgres, "postgres");
         Objects.requireNonNull(boundaries, "boundaries");
+        servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(nats, "nats");
         Objects.requireNonNull(publisher, "publisher");
@@ -95,9 +104,34 @@ public record OrisunConfig(GrpcConfig grpc, Optional<ListenerTls> tls, PostgresC
             throw new IllegalArgumentException("the publisher's LISTEN and group commit's write budget must be those"
                     + " of the PostgreSQL settings and request limits");
         }
+        if (servers.containsKey(BoundarySpec.DEFAULT_SERVER)
+                || servers.values().stream().anyMatch(PostgresConfig::embedded)) {
+            throw new IllegalArgumentException("a named PostgreSQL server must be external and not named '"
+                    + BoundarySpec.DEFAULT_SERVER + "'");
+        }
+        for (BoundarySpec boundary : boundaries.boundaries()) {
+            if (!boundary.server().equals(BoundarySpec.DEFAULT_SERVER) && !servers.containsKey(boundary.server())) {
+                throw new IllegalArgumentException("boundary " + boundary.name() + " is placed on server '"
+                        + boundary.server() + "', which is not configured");
+            }
+        }
+        if (!boundaries.admin().server().equals(BoundarySpec.DEFAULT_SERVER)) {
+            throw new IllegalArgumentException("the admin boundary must be on the default PostgreSQL server");
+        }
         if (publisher.stream().replicas() > 1 && nats.embedded() && nats.cluster().isEmpty()) {
             throw new IllegalArgumentException("more than one stream replica needs a NATS cluster");
         }
+    }
+
+    /**
+     * Every PostgreSQL server by name, the default one ({@value BoundarySpec#DEFAULT_SERVER}) first, then the named
+     * ones in configuration order.
+     */
+    public Map<String, PostgresConfig> allServers() {
+        Map<String, PostgresConfig> all = new LinkedHashMap<>();
+        all.put(BoundarySpec.DEFAULT_SERVER, postgres);
+        all.putAll(servers);
+        return Collections.unmodifiableMap(all);
     }
 
     /** The configuration of an empty environment: every {@link Setting} at its default. */

@@ -42,9 +42,13 @@ public enum Setting {
     PG_DIRECT_HOST("", "host for connections that need their own session (migrations, index builds, publisher"
             + " leadership and LISTEN, admin pool); empty means ORISUN_PG_HOST"),
     PG_DIRECT_PORT("", "port for those connections; empty means ORISUN_PG_PORT"),
+    PG_SERVERS("", "comma-separated names of further PostgreSQL servers, each described by ORISUN_PG_SERVER_<NAME>_*"
+            + " variables; empty means the default server only"),
     PG_SCHEMAS("orisun_test_1:public,orisun_test_2:test2,orisun_admin:admin",
-            "comma-separated boundary:schema pairs: the PostgreSQL schema of each boundary"),
-    BOUNDARIES("", "JSON array of {\"name\": ..., \"description\": ...}; empty means the boundaries of ORISUN_PG_SCHEMAS"),
+            "comma-separated boundary:schema[:server] entries: the PostgreSQL schema of each boundary, and the server"
+                    + " it is placed on (default when omitted)"),
+    BOUNDARIES("", "JSON array of {\"name\": ..., \"description\": ..., \"server\": ...}; empty means the"
+            + " boundaries of ORISUN_PG_SCHEMAS"),
     ADMIN_BOUNDARY("orisun_admin", "boundary that holds users and other admin state; must be configured"),
 
     PG_WRITE_MAX_OPEN_CONNS("25", "write pool: most open connections"),

@@ -29,7 +29,8 @@ final class UnknownNames {
     /** Records a warning for every unknown {@code ORISUN_*} name in {@code env}, in name order. */
     static void check(EnvReader in, Map<String, String> env) {
         for (String name : new TreeSet<>(env.keySet())) {
-            if (!name.startsWith("ORISUN_") || KNOWN.contains(name)) {
+            // The named servers' variables are a family of their own, checked where they are read.
+            if (!name.startsWith("ORISUN_") || KNOWN.contains(name) || name.startsWith(ServerVariables.PREFIX)) {
                 continue;
             }
             if (name.equals("ORISUN_BACKEND")) {

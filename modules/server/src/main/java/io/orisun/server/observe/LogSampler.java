@@ -5,6 +5,7 @@ import io.orisun.server.catalog.BoundaryRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.orisun.api.BoundarySpec;
 import io.orisun.api.Position;
 import io.orisun.index.IndexAdvisor;
@@ -12,9 +13,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import javax.sql.DataSource;
 
@@ -47,15 +50,18 @@ public final class LogSampler {
                                            LIMIT ?) AS unsent)
               FROM %2$s h CROSS JOIN %3$s p""";
 
-    private final DataSource admin;
+    private final Function<BoundarySpec, Optional<DataSource>> admin;
     private final BoundaryRegistry boundaries;
     private final MeterRegistry registry;
     private final IndexAdvisor advisor;
     private final LiveStreams subscriptions;
     private final Map<String, Sample> samples = new ConcurrentHashMap<>();
 
-    public LogSampler(DataSource admin, BoundaryRegistry boundaries, MeterRegistry registry, IndexAdvisor advisor,
-               LiveStreams subscriptions) {
+    /**
+     * @param admin the admin pool of the server a boundary is on, or empty while that server is known to be down
+     */
+    public LogSampler(Function<BoundarySpec, Optional<DataSource>> admin, BoundaryRegistry boundaries,
+                      MeterRegistry registry, IndexAdvisor advisor, LiveStreams subscriptions) {
         this.admin = admin;
         this.boundaries = boundaries;
         this.registry = registry;
@@ -66,7 +72,7 @@ public final class LogSampler {
     /** Samples every active boundary, registering its gauges on first sight. Never throws. */
     public void refresh() {
         for (BoundarySpec boundary : boundaries.all()) {
-            Sample sample = samples.computeIfAbsent(boundary.name(), name -> register(name));
+            Sample sample = samples.computeIfAbsent(boundary.name(), name -> register(name, boundary.server()));
             try {
                 sample(boundary, sample);
             } catch (SQLException | RuntimeException e) {
@@ -82,7 +88,11 @@ public final class LogSampler {
                 prefix + BoundarySpec.quote(boundary.name() + "_orisun_es_head"),
                 prefix + BoundarySpec.quote(boundary.name() + "_orisun_last_published_event_position"));
         Optional<Position> slowest = subscriptions.slowestCatchUp(boundary.name());
-        try (Connection c = admin.getConnection(); PreparedStatement statement = c.prepareStatement(sql)) {
+        Optional<DataSource> source = admin.apply(boundary);
+        if (source.isEmpty()) {
+            return;
+        }
+        try (Connection c = source.get().getConnection(); PreparedStatement statement = c.prepareStatement(sql)) {
             statement.setLong(1, MAX_COUNTED);
             statement.setLong(2, slowest.map(Position::transactionId).orElse(Long.MAX_VALUE));
             statement.setLong(3, slowest.map(Position::globalId).orElse(Long.MAX_VALUE));
@@ -121,23 +131,24 @@ public final class LogSampler {
                          double publisherLagSeconds, int subscriptions) {
     }
 
-    private Sample register(String boundary) {
+    private Sample register(String boundary, String server) {
         Sample sample = new Sample();
-        gauge("orisun.log.events", "Events in the boundary's log", boundary, sample, s -> s.eventCount);
-        gauge("orisun.log.head.transaction.id", "Transaction id of the log's newest event", boundary, sample,
+        List<Tag> tags = List.of(Tag.of("boundary", boundary), Tag.of("server", server));
+        gauge("orisun.log.events", "Events in the boundary's log", tags, sample, s -> s.eventCount);
+        gauge("orisun.log.head.transaction.id", "Transaction id of the log's newest event", tags, sample,
                 s -> s.headTransaction);
-        gauge("orisun.log.head.global.id", "Global id of the log's newest event", boundary, sample, s -> s.headGlobal);
-        gauge("orisun.publisher.position.transaction.id", "Transaction id of the publisher's checkpoint", boundary,
+        gauge("orisun.log.head.global.id", "Global id of the log's newest event", tags, sample, s -> s.headGlobal);
+        gauge("orisun.publisher.position.transaction.id", "Transaction id of the publisher's checkpoint", tags,
                 sample, s -> s.publishedTransaction);
-        gauge("orisun.publisher.position.global.id", "Global id of the publisher's checkpoint", boundary, sample,
+        gauge("orisun.publisher.position.global.id", "Global id of the publisher's checkpoint", tags, sample,
                 s -> s.publishedGlobal);
-        gauge("orisun.publisher.lag.events", "Committed events not yet published to JetStream", boundary, sample,
+        gauge("orisun.publisher.lag.events", "Committed events not yet published to JetStream", tags, sample,
                 s -> s.publisherLagEvents);
         Gauge.builder("orisun.publisher.lag", sample, s -> s.publisherLagSeconds).baseUnit("seconds")
                 .description("Age of the oldest committed event not yet published (0 when caught up)")
-                .tag("boundary", boundary).register(registry);
+                .tags(tags).register(registry);
         gauge("orisun.subscriptions.lag.events", "Events the slowest live catch-up subscription has still to receive",
-                boundary, sample, s -> s.subscriptionLagEvents);
+                tags, sample, s -> s.subscriptionLagEvents);
         Gauge.builder("orisun.subscriptions.active", subscriptions, s -> s.activeCatchUps(boundary))
                 .description("Open catch-up subscription streams").tag("boundary", boundary).register(registry);
         FunctionCounter.builder("orisun.unindexed.executions", advisor,
@@ -147,9 +158,9 @@ public final class LogSampler {
         return sample;
     }
 
-    private void gauge(String name, String description, String boundary, Sample sample,
+    private void gauge(String name, String description, List<Tag> tags, Sample sample,
                        ToDoubleFunction<Sample> value) {
-        Gauge.builder(name, sample, value).description(description).tag("boundary", boundary).register(registry);
+        Gauge.builder(name, sample, value).description(description).tags(tags).register(registry);
     }
 
     private static final class Sample {

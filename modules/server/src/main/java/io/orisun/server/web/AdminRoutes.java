@@ -4,7 +4,9 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
+import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The routes of the admin port: {@code /} redirects to the dashboard, {@code /metrics} serves the Prometheus text,
@@ -21,6 +23,9 @@ public final class AdminRoutes {
         boolean postgresUp();
 
         boolean natsUp();
+
+        /** Each PostgreSQL server by name, the default one first, and whether it answered its last probe. */
+        Map<String, Boolean> postgresServers();
     }
 
     private final Dashboard dashboard;
@@ -48,10 +53,17 @@ public final class AdminRoutes {
                 .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
                 .get("/health/ready", (req, res) -> {
                     boolean ready = health.ready();
+                    Map<String, Boolean> servers = health.postgresServers();
+                    // Ready but DEGRADED: a named server is down, and only its boundaries fail.
+                    String status = !ready ? "DOWN" : servers.containsValue(false) ? "DEGRADED" : "UP";
+                    // Server names are lower-case identifiers, safe in JSON as they are.
+                    String perServer = servers.entrySet().stream()
+                            .map(e -> "\"" + e.getKey() + "\":\"" + (e.getValue() ? "UP" : "DOWN") + "\"")
+                            .collect(Collectors.joining(",", "{", "}"));
                     res.status(ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
-                            .send("{\"status\":\"" + (ready ? "UP" : "DOWN") + "\",\"postgres\":\""
-                                    + (health.postgresUp() ? "UP" : "DOWN") + "\",\"nats\":\""
-                                    + (health.natsUp() ? "UP" : "DOWN") + "\"}");
+                            .send("{\"status\":\"" + status + "\",\"postgres\":\""
+                                    + (health.postgresUp() ? "UP" : "DOWN") + "\",\"postgres_servers\":" + perServer
+                                    + ",\"nats\":\"" + (health.natsUp() ? "UP" : "DOWN") + "\"}");
                 });
     }
 }

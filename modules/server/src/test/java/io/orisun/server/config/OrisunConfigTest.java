@@ -174,7 +174,10 @@ class OrisunConfigTest {
                 "ORISUN_PG_POOL_MODE", "transaction",
                 "ORISUN_PG_DIRECT_HOST", "db-direct.internal",
                 "ORISUN_PG_DIRECT_PORT", "5433",
-                "ORISUN_PG_SCHEMAS", "orders:sales, orisun_admin:admin",
+                "ORISUN_PG_SERVERS", "reports",
+                "ORISUN_PG_SERVER_REPORTS_HOST", "db2.internal",
+                "ORISUN_PG_SERVER_REPORTS_DIRECT_PORT", "5433",
+                "ORISUN_PG_SCHEMAS", "orders:sales:reports, orisun_admin:admin",
                 "ORISUN_BOUNDARIES", """
                         [{"name": "orisun_admin", "description": "admin state"}, {"name": "orders", "description": "Orders"}]""",
                 "ORISUN_ADMIN_BOUNDARY", "orisun_admin",
@@ -246,7 +249,8 @@ class OrisunConfigTest {
                 "ORISUN_DATA_DIR", "/var/lib/orisun",
                 "ORISUN_NODE_ID", "node-a.east",
                 "ORISUN_SHUTDOWN_TIMEOUT", "45s");
-        assertThat(env.keySet()).as("this test sets every known variable")
+        assertThat(env.keySet().stream().filter(name -> !name.startsWith(ServerVariables.PREFIX)))
+                .as("this test sets every known variable")
                 .containsExactlyInAnyOrderElementsOf(Setting.all().stream().map(Setting::variable).toList());
 
         OrisunConfig config = OrisunConfig.fromEnv(env);
@@ -262,7 +266,11 @@ class OrisunConfigTest {
                 new PoolConfig(3, 1, Duration.ofSeconds(30), Duration.ZERO)));
         assertThat(config.boundaries()).isEqualTo(new BoundariesConfig(List.of(
                 new BoundarySpec("orisun_admin", "admin", "admin state"),
-                new BoundarySpec("orders", "sales", "Orders")), "orisun_admin"));
+                new BoundarySpec("orders", "sales", "Orders", "reports")), "orisun_admin"));
+        assertThat(config.servers().get("reports")).isEqualTo(new PostgresConfig(Optional.of("db2.internal"), 5432,
+                "orisun_app", "pg-secret-1", "events", "verify-full", false, 0, PostgresConfig.PoolMode.TRANSACTION,
+                Optional.empty(), 5433, config.postgres().writePool(), config.postgres().readPool(),
+                config.postgres().adminPool()));
         assertThat(config.groupCommit()).isEqualTo(new GroupCommitSettings(64, 256, 1000, Duration.ofMillis(1500)));
         assertThat(config.limits()).isEqualTo(new RequestLimits(100, 8, 64, 512, 500, 65_536, 1024,
                 Duration.ofMillis(1500), Duration.ofSeconds(30)));
@@ -381,7 +389,9 @@ class OrisunConfigTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "orisun_admin | has the entry 'orisun_admin', which is not boundary:schema",
-            "orisun_admin:admin:x | has the entry 'orisun_admin:admin:x', which is not boundary:schema",
+            "orisun_admin:admin:x:y | has the entry 'orisun_admin:admin:x:y', which is not boundary:schema",
+            "orisun_admin:admin:x | places boundary 'orisun_admin' on server 'x', which is neither 'default' nor"
+                    + " listed in ORISUN_PG_SERVERS",
             ":admin,orisun_admin:admin | has the entry ':admin', which is not boundary:schema",
             "orisun_admin: | has the entry 'orisun_admin:', which is not boundary:schema",
             "a:public,,orisun_admin:admin | has an empty entry (expected boundary:schema pairs separated by commas)",
@@ -432,10 +442,10 @@ class OrisunConfigTest {
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "[{\"name\":\"bad-name\"}] | is invalid: boundary name 'bad-name' is not a valid identifier",
             "[{\"name\":\"orisun_admin\"},{\"name\":\"orisun_admin\"}] | lists boundary 'orisun_admin' more than once",
-            "[{\"description\":\"no name\"}] | is not a JSON array of {\"name\": ..., \"description\": ...} objects",
-            "{\"name\":\"orisun_admin\"} | is not a JSON array of {\"name\": ..., \"description\": ...} objects",
-            "[{\"name\":\"orisun_admin\" | is not a JSON array of {\"name\": ..., \"description\": ...} objects",
-            "[] | is not a JSON array of {\"name\": ..., \"description\": ...} objects"
+            "[{\"description\":\"no name\"}] | is not a JSON array of {\"name\": ..., \"description\": ...",
+            "{\"name\":\"orisun_admin\"} | is not a JSON array of {\"name\": ..., \"description\": ...",
+            "[{\"name\":\"orisun_admin\" | is not a JSON array of {\"name\": ..., \"description\": ...",
+            "[] | is not a JSON array of {\"name\": ..., \"description\": ..."
     })
     void rejects_a_malformed_ORISUN_BOUNDARIES(String json, String expected) {
         assertThat(failure("ORISUN_PG_SCHEMAS", "orisun_admin:admin", "ORISUN_BOUNDARIES", json).problems())
