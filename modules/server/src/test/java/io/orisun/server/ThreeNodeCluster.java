@@ -20,23 +20,37 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Three real Orisun-J nodes in child JVMs on loopback ports, each with its embedded nats-server joined to a NATS
- * cluster (event streams replicated three times), sharing one PostgreSQL server of their own that a test may
- * restart. Everything it started, nats-servers included, stops when it closes.
+ * cluster (event streams replicated three times), sharing two PostgreSQL servers of their own that a test may stop
+ * and restart: the default one, with {@link #DEFAULT_BOUNDARY} and the admin boundary, and the one named
+ * {@link #SECOND_SERVER}, with {@link #SECOND_BOUNDARY}. Everything it started, nats-servers included, stops when it
+ * closes.
  */
 final class ThreeNodeCluster implements AutoCloseable {
 
     static final int NODES = 3;
     static final String DATABASE = "orisun";
+    static final String SECOND_SERVER = "second";
+    static final String SECOND_DATABASE = "orisun_second";
+    /** A boundary on the default server, in its {@code public} schema. */
+    static final String DEFAULT_BOUNDARY = "orisun_test_1";
+    /** A boundary on {@link #SECOND_SERVER}, in its {@code test2} schema. */
+    static final String SECOND_BOUNDARY = "orisun_test_2";
+    /** The admin boundary, which stays on the default server. */
+    static final String ADMIN_BOUNDARY = "orisun_admin";
+    private static final Map<String, String> SCHEMAS = Map.of(DEFAULT_BOUNDARY, "public", SECOND_BOUNDARY, "test2",
+            ADMIN_BOUNDARY, "admin");
     /** The client password of every node's nats-server. */
     static final String NATS_PASSWORD = "three-node-cluster-nats-password";
     private static final Duration STARTUP = Duration.ofSeconds(180);
 
     private final RestartablePostgres postgres;
+    private final RestartablePostgres second;
     private final Path root;
     private final List<Map<String, String>> environments = new ArrayList<>();
     private final ChildNode[] processes = new ChildNode[NODES];
@@ -52,6 +66,7 @@ final class ThreeNodeCluster implements AutoCloseable {
     private ThreeNodeCluster(Map<String, String> extra) throws IOException {
         Runtime.getRuntime().addShutdownHook(cleanup);
         postgres = RestartablePostgres.start(DATABASE);
+        second = RestartablePostgres.start(SECOND_DATABASE);
         root = Files.createTempDirectory("orisun-cluster");
         certificates = TestCertificates.create(root).withNatsServer();
         int[] clusterPorts = new int[NODES];
@@ -66,6 +81,15 @@ final class ThreeNodeCluster implements AutoCloseable {
             env.put("ORISUN_PG_USER", postgres.user());
             env.put("ORISUN_PG_PASSWORD", postgres.password());
             env.put("ORISUN_PG_NAME", DATABASE);
+            env.put("ORISUN_PG_SERVERS", SECOND_SERVER);
+            env.put("ORISUN_PG_SERVER_SECOND_HOST", second.host());
+            env.put("ORISUN_PG_SERVER_SECOND_PORT", String.valueOf(second.port()));
+            env.put("ORISUN_PG_SERVER_SECOND_USER", second.user());
+            env.put("ORISUN_PG_SERVER_SECOND_PASSWORD", second.password());
+            env.put("ORISUN_PG_SERVER_SECOND_NAME", SECOND_DATABASE);
+            env.put("ORISUN_PG_SCHEMAS", DEFAULT_BOUNDARY + ":" + SCHEMAS.get(DEFAULT_BOUNDARY) + "," + SECOND_BOUNDARY
+                    + ":" + SCHEMAS.get(SECOND_BOUNDARY) + ":" + SECOND_SERVER + "," + ADMIN_BOUNDARY + ":"
+                    + SCHEMAS.get(ADMIN_BOUNDARY));
             env.put("ORISUN_NODE_ID", nodeId(i));
             env.put("ORISUN_GRPC_PORT", String.valueOf(NatsFixture.freePort()));
             env.put("ORISUN_ADMIN_PORT", String.valueOf(NatsFixture.freePort()));
@@ -123,8 +147,48 @@ final class ThreeNodeCluster implements AutoCloseable {
         return root.resolve("nats-" + (i + 1));
     }
 
+    /** The default server. */
     RestartablePostgres postgres() {
         return postgres;
+    }
+
+    /** The server named {@link #SECOND_SERVER}. */
+    RestartablePostgres second() {
+        return second;
+    }
+
+    /**
+     * How many events of {@code boundary} the database of each server in {@code servers} ({@code default},
+     * {@link #SECOND_SERVER}) holds, by server name, or -1 for a server without the boundary's table.
+     */
+    Map<String, Long> rowsByServer(String boundary, Set<String> servers) throws SQLException {
+        String table = SCHEMAS.get(boundary) + "." + boundary + "_orisun_es_event";
+        Map<String, Long> rows = new TreeMap<>();
+        for (String server : servers) {
+            try (Connection database = server.equals(SECOND_SERVER) ? second.connect(SECOND_DATABASE)
+                    : postgres.connect(DATABASE)) {
+                rows.put(server, rows(database, table));
+            }
+        }
+        return rows;
+    }
+
+    private static long rows(Connection database, String table) throws SQLException {
+        try (PreparedStatement exists = database.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            exists.setString(1, table);
+            try (ResultSet row = exists.executeQuery()) {
+                row.next();
+                if (!row.getBoolean(1)) {
+                    return -1;
+                }
+            }
+        }
+        // The table name comes from the constants above, not from input.
+        try (PreparedStatement count = database.prepareStatement("SELECT count(*) FROM " + table);
+             ResultSet row = count.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
     }
 
     Duration leaseTimeout() {
@@ -220,6 +284,7 @@ final class ThreeNodeCluster implements AutoCloseable {
      */
     void restore() throws IOException, InterruptedException {
         postgres.startIfStopped();
+        second.startIfStopped();
         for (int i = 0; i < NODES; i++) {
             boolean wasPaused;
             synchronized (this) {
@@ -237,16 +302,25 @@ final class ThreeNodeCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until node {@code i} answers {@code /health/ready} with 200: PostgreSQL and NATS reachable. */
+    /**
+     * Waits until node {@code i} answers {@code /health/ready} with 200 and {@code UP}: both PostgreSQL servers and
+     * NATS reachable.
+     */
     private void awaitHealthy(int i) {
-        String ready = "http://127.0.0.1:" + environments.get(i).get("ORISUN_ADMIN_PORT") + "/health/ready";
         StreamCollector.await(nodeId(i) + " is ready", STARTUP, () -> {
             try {
-                return ServerFoundationIT.get(ready).code() == 200;
+                ServerFoundationIT.HttpAnswer answer = readiness(i);
+                return answer.code() == 200 && answer.body().contains("\"status\":\"UP\"");
             } catch (IOException notYet) {
                 return false;
             }
         });
+    }
+
+    /** Node {@code i}'s answer to {@code /health/ready}. */
+    ServerFoundationIT.HttpAnswer readiness(int i) throws IOException {
+        return ServerFoundationIT.get("http://127.0.0.1:" + environments.get(i).get("ORISUN_ADMIN_PORT")
+                + "/health/ready");
     }
 
     private synchronized void markDown(int i) {
@@ -268,9 +342,22 @@ final class ThreeNodeCluster implements AutoCloseable {
         }
     }
 
-    /** The node index holding each boundary's publisher lease, by boundary. */
+    /**
+     * The node index holding each boundary's publisher lease, by boundary, from both servers: a lease lives on its
+     * boundary's server. A server that does not answer contributes nothing.
+     */
     Map<String, Integer> leaseHolders() {
-        try (Connection connection = postgres.connect(DATABASE);
+        Map<String, Integer> holders = leaseHolders(postgres, DATABASE);
+        for (Map.Entry<String, Integer> onSecond : leaseHolders(second, SECOND_DATABASE).entrySet()) {
+            if (holders.put(onSecond.getKey(), onSecond.getValue()) != null) {
+                throw new AssertionError("leases of " + onSecond.getKey() + " on both servers");
+            }
+        }
+        return holders;
+    }
+
+    private static Map<String, Integer> leaseHolders(RestartablePostgres server, String database) {
+        try (Connection connection = server.connect(database);
              PreparedStatement statement = connection.prepareStatement("""
                      SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                       WHERE l.locktype = 'advisory' AND l.granted AND a.application_name LIKE 'orisun-publisher %'""");
@@ -290,9 +377,13 @@ final class ThreeNodeCluster implements AutoCloseable {
         }
     }
 
-    /** What every PostgreSQL session of the database is doing, for failure messages. */
+    /** What every PostgreSQL session of both servers' databases is doing, for failure messages. */
     String activity() {
-        try (Connection connection = postgres.connect(DATABASE);
+        return "default:\n" + activity(postgres, DATABASE) + SECOND_SERVER + ":\n" + activity(second, SECOND_DATABASE);
+    }
+
+    private static String activity(RestartablePostgres server, String database) {
+        try (Connection connection = server.connect(database);
              PreparedStatement statement = connection.prepareStatement("""
                      SELECT pid, application_name, state, wait_event_type, wait_event, now() - xact_start,
                             left(query, 80) FROM pg_stat_activity WHERE datname = current_database()
@@ -326,6 +417,9 @@ final class ThreeNodeCluster implements AutoCloseable {
         if (postgres != null) {
             postgres.stop();
         }
+        if (second != null) {
+            second.stop();
+        }
     }
 
     @Override
@@ -350,6 +444,7 @@ final class ThreeNodeCluster implements AutoCloseable {
             natsPid(i).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
         }
         postgres.close();
+        second.close();
         try (var files = Files.walk(root)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

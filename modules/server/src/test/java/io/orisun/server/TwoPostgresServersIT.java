@@ -3,18 +3,25 @@ package io.orisun.server;
 import static io.orisun.server.ClientAuth.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.orisun.proto.BoundaryInfo;
+import io.orisun.proto.BoundaryLifecycleStatus;
+import io.orisun.proto.BoundaryPlacementInput;
 import io.orisun.proto.CatchUpSubscribeToEventStoreRequest;
+import io.orisun.proto.CreateBoundaryRequest;
 import io.orisun.proto.CreateIndexRequest;
 import io.orisun.proto.Criterion;
 import io.orisun.proto.Direction;
 import io.orisun.proto.Event;
 import io.orisun.proto.EventStoreGrpc;
 import io.orisun.proto.EventToSave;
+import io.orisun.proto.GetBoundaryRequest;
 import io.orisun.proto.GetEventsRequest;
 import io.orisun.proto.IndexField;
+import io.orisun.proto.ListBoundariesRequest;
 import io.orisun.proto.Position;
 import io.orisun.proto.Query;
 import io.orisun.proto.SaveEventsRequest;
@@ -44,7 +51,8 @@ import org.junit.jupiter.api.Test;
  * boundary's own server, which each database confirms; stopping the second server fails only its boundary, with
  * {@code UNAVAILABLE}, while the other keeps saving, reading and delivering and {@code /health/ready} names the
  * server that is down, and a node that starts meanwhile starts all the same; once the server is back, its boundary
- * works again on both nodes.
+ * works again on both nodes. A boundary created at runtime on the second server lives there alone, as the catalog
+ * shows.
  */
 class TwoPostgresServersIT {
 
@@ -238,6 +246,43 @@ class TwoPostgresServersIT {
             if (late != null) {
                 late.close();
             }
+        }
+    }
+
+    @Test
+    void a_boundary_created_at_runtime_on_the_second_server_lives_there_and_the_catalog_names_the_server()
+            throws Exception {
+        String runtime = "runtime_far";
+        BoundaryInfo created = node.admin().createBoundary(CreateBoundaryRequest.newBuilder().setName(runtime)
+                .setDescription("placed at runtime")
+                .setPlacement(BoundaryPlacementInput.newBuilder().setBackend("postgres").setServer("second")).build())
+                .getBoundary();
+        assertThat(created.getStatus()).isEqualTo(BoundaryLifecycleStatus.BOUNDARY_LIFECYCLE_STATUS_ACTIVE);
+        assertThat(created.getPlacement().getServer()).isEqualTo("second");
+        assertThat(created.getPlacement().getNamespace()).as("the schema defaults to the name").isEqualTo(runtime);
+        assertThat(node.admin().getBoundary(GetBoundaryRequest.newBuilder().setName(runtime).build()).getBoundary()
+                .getPlacement().getServer()).isEqualTo("second");
+        assertThat(node.admin().listBoundaries(ListBoundariesRequest.getDefaultInstance()).getBoundariesList())
+                .filteredOn(b -> List.of(NEAR, FAR, runtime).contains(b.getName()))
+                .extracting(BoundaryInfo::getName, b -> b.getPlacement().getServer())
+                .containsExactlyInAnyOrder(tuple(NEAR, "default"), tuple(FAR, "second"), tuple(runtime, "second"));
+        try (Connection defaultDb = defaultDatabase(); Connection secondDb = second.connect("orisun_second")) {
+            assertThat(rows(secondDb, runtime)).as("the table is made on the second server at creation").isZero();
+            assertThat(rows(defaultDb, runtime)).as("no table on the default server").isEqualTo(-1);
+        }
+
+        save(runtime, event("Opened", "account", "r1"), event("Deposited", "account", "r1"));
+        SaveEventsRequest.Builder conditional = SaveEventsRequest.newBuilder().setBoundary(runtime)
+                .addEvents(event("Deposited", "account", "r1"))
+                .setQuery(SaveQuery.newBuilder().setExpectedPosition(position(-1, -1))
+                        .setSubsetQuery(Query.newBuilder().addCriteria(criterion("account", "r1"))));
+        assertThat(failure(() -> node.eventStore().saveEvents(conditional.build())))
+                .as("the runtime boundary's consistency check runs on its server").isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(read(runtime)).extracting(Event::getEventType).containsExactly("Opened", "Deposited");
+        subscribe(runtime).awaitCount(2, WAIT);
+        try (Connection defaultDb = defaultDatabase(); Connection secondDb = second.connect("orisun_second")) {
+            assertThat(rows(secondDb, runtime)).as("the saves land on the second server").isEqualTo(2);
+            assertThat(rows(defaultDb, runtime)).isEqualTo(-1);
         }
     }
 
