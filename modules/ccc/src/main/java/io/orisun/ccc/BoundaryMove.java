@@ -190,7 +190,8 @@ public final class BoundaryMove {
      * {@link #dropTarget(TargetBefore)} may drop after a failed move and what it must leave.
      *
      * @param schema whether the boundary's schema existed on the target
-     * @param tables whether the boundary's event table existed on the target
+     * @param tables whether the boundary's event table or its Flyway history existed on the target (the history of
+     *               a boundary moved away from it stays behind)
      */
     public record TargetBefore(boolean schema, boolean tables) {
     }
@@ -206,7 +207,9 @@ public final class BoundaryMove {
              PreparedStatement table = connection.prepareStatement(MoveStatements.RELATION_EXISTS)) {
             schema.setString(1, boundary.schema());
             table.setString(1, tables.events());
-            return new TargetBefore(answer(schema), answer(table));
+            boolean events = answer(table);
+            table.setString(1, history());
+            return new TargetBefore(answer(schema), events || answer(table));
         } catch (SQLException e) {
             throw failure(e, "inspecting the target of", budget);
         }
@@ -227,7 +230,7 @@ public final class BoundaryMove {
             return;
         }
         String schema = BoundarySpec.quote(boundary.schema());
-        String history = schema + "." + BoundarySpec.quote(boundary.name() + "_orisun_schema_history");
+        String history = history();
         try (Connection connection = target.getConnection(); Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false);
             try {
@@ -263,6 +266,11 @@ public final class BoundaryMove {
         } catch (SQLException e) {
             throw failure(e, "dropping the copy of", budget);
         }
+    }
+
+    /** The boundary's Flyway history table, qualified and quoted. */
+    private String history() {
+        return BoundarySpec.quote(boundary.schema()) + "." + BoundarySpec.quote(boundary.name() + "_orisun_schema_history");
     }
 
     private static boolean answer(PreparedStatement statement) throws SQLException {

@@ -66,7 +66,6 @@ record CoreServices(EventLog eventLog, BoundaryRegistry boundaries, BoundaryCata
         BoundaryPublishers publishers = resources.add(new BoundaryPublishers(nats, eventLog, database.direct()::connect,
                 publishing, mac, observation));
         Consumer<BoundarySpec> publish = boundary -> publishers.start(boundary, servers.of(boundary).direct()::connect);
-        boundaries.all().forEach(publish);
         boundaries.onActivated(publish);
         // A move re-points the log first, so that the new publisher and every reader find the copy.
         boundaries.onMoved(boundary -> {
@@ -92,6 +91,9 @@ record CoreServices(EventLog eventLog, BoundaryRegistry boundaries, BoundaryCata
         BoundaryCatalog catalog = resources.add(new BoundaryCatalog(eventLog, boundary -> servers.of(boundary).admin(),
                 boundaries, config.boundaries().adminBoundary(), configured, config.allServers().keySet()));
         catalog.start();
+        // Publishing the configured boundaries waits for the catalog, so that a boundary the catalog moved is
+        // published from its new server from the start rather than failing a while on the old one.
+        boundaries.all().forEach(publish);
         BoundaryMover mover = new BoundaryMover(catalog, boundary -> servers.of(boundary).admin());
         phases.mark("boundary catalog");
         return new CoreServices(eventLog, boundaries, catalog, mover, indexes, advisor, catchUps, new PubSub(nats), streams,
