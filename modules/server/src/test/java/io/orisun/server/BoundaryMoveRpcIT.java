@@ -28,6 +28,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -184,6 +185,20 @@ class BoundaryMoveRpcIT {
             String id = save(late, event("Late", "a4"));
             assertThat(holds(target, ORDERS + "." + ORDERS + "_orisun_es_event", id)).isTrue();
             assertThat(exists(source, ORDERS + "." + ORDERS + "_orisun_es_event")).isFalse();
+        }
+
+        // Once what the move left on the default server on purpose is dropped, the boundary moves back.
+        try (Connection source = defaultDatabase(); Statement statement = source.createStatement()) {
+            statement.execute("DROP TABLE orders.\"orders_orisun_schema_history\"");
+            statement.execute("DROP FUNCTION orders.\"orders_orisun_writer_lock_key\"()");
+        }
+        MoveBoundaryResponse back = node.admin().withDeadlineAfter(120, TimeUnit.SECONDS).moveBoundary(
+                MoveBoundaryRequest.newBuilder().setBoundary(ORDERS).setServer("default").build());
+        assertThat(back.getFromServer()).isEqualTo("second");
+        assertThat(back.getEventCount()).isGreaterThan(moved.getEventCount());
+        try (Connection source = defaultDatabase()) {
+            String id = save(node, event("Back", "a5"));
+            assertThat(holds(source, ORDERS + "." + ORDERS + "_orisun_es_event", id)).isTrue();
         }
     }
 
