@@ -88,6 +88,7 @@ public final class BoundaryCatalog implements AutoCloseable {
     private final BoundaryRegistry registry;
     private final String adminBoundary;
     private final Map<String, BoundarySpec> configured = new LinkedHashMap<>();
+    private final Map<String, String> configuredServers = new LinkedHashMap<>();
     private final Set<String> servers;
     private final Map<String, BoundaryEntry> catalog = new LinkedHashMap<>();
     private final Map<String, String> moved = new LinkedHashMap<>();
@@ -110,6 +111,7 @@ public final class BoundaryCatalog implements AutoCloseable {
         this.registry = registry;
         this.adminBoundary = adminBoundary;
         configuredBoundaries.forEach(b -> configured.put(b.name(), b));
+        configuredBoundaries.forEach(b -> configuredServers.put(b.name(), b.server()));
         this.servers = new TreeSet<>(servers);
         this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform()
                 .name("orisun-boundary-catalog").daemon().unstarted(runnable));
@@ -351,9 +353,12 @@ public final class BoundaryCatalog implements AutoCloseable {
     private void applyMove(String name, String server) {
         BoundarySpec configuredSpec = configured.get(name);
         if (configuredSpec != null && !configuredSpec.server().equals(server)) {
-            LOG.log(System.Logger.Level.WARNING, "boundary {0} is configured on PostgreSQL server {1} but was moved to"
-                    + " {2}; the catalog wins, and the configured placement is stale: update ORISUN_PG_SCHEMAS or"
-                    + " ORISUN_BOUNDARIES", name, configuredSpec.server(), server);
+            String inConfiguration = configuredServers.get(name);
+            if (!inConfiguration.equals(server)) {
+                LOG.log(System.Logger.Level.WARNING, "boundary {0} is configured on PostgreSQL server {1} but was"
+                        + " moved to {2}; the catalog wins, and the configured placement is stale: update"
+                        + " ORISUN_PG_SCHEMAS or ORISUN_BOUNDARIES", name, inConfiguration, server);
+            }
             configured.put(name, configuredSpec.onServer(server));
         }
         registry.find(name).filter(spec -> !spec.server().equals(server)).ifPresent(spec -> {
