@@ -13,6 +13,7 @@ import io.orisun.proto.Direction;
 import io.orisun.proto.Event;
 import io.orisun.proto.EventStoreGrpc;
 import io.orisun.proto.EventToSave;
+import io.orisun.proto.GetBoundaryRequest;
 import io.orisun.proto.GetEventsRequest;
 import io.orisun.proto.MoveBoundaryRequest;
 import io.orisun.proto.MoveBoundaryResponse;
@@ -144,6 +145,10 @@ class BoundaryMoveRpcIT {
                     (System.nanoTime() - movedAt) / 1_000_000);
             assertThat(holds(target, copy, onTheSibling.get())).isTrue();
             assertThat(exists(source, copy)).as("nothing was created again on the default server").isFalse();
+            for (TestServer on : List.of(node, sibling)) {
+                assertThat(on.admin().getBoundary(GetBoundaryRequest.newBuilder().setName(ORDERS).build())
+                        .getBoundary().getPlacement().getServer()).isEqualTo("second");
+            }
 
             // The consistency check runs on the copy: a position read before the move is stale after a new event.
             save(node, event("Moved", "a7"));
