@@ -170,6 +170,8 @@ class BoundaryMoveRpcIT {
             subscriber.awaitCount(log.size());
             Thread.sleep(500);
             subscriber.close();
+            System.out.printf("the subscriber received %d events over %d reconnects%n", log.size(),
+                    subscriber.reconnects.get());
             assertThat(subscriber.ids()).as("every event once, in order, after %d reconnects",
                     subscriber.reconnects.get()).containsExactlyElementsOf(log);
         } finally {

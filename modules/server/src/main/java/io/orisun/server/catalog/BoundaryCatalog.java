@@ -272,17 +272,7 @@ public final class BoundaryCatalog implements AutoCloseable {
     private void catchUp() {
         lock.lock();
         try {
-            while (true) {
-                ReadStart start = seen.equals(Position.NONE) ? ReadStart.edge() : ReadStart.after(seen);
-                List<Event> page = eventLog.read(new ReadRequest(adminBoundary, CATALOG, start, Direction.ASC, PAGE));
-                page.forEach(this::fold);
-                if (!page.isEmpty()) {
-                    seen = page.getLast().position();
-                }
-                if (page.size() < PAGE) {
-                    break;
-                }
-            }
+            readNewEvents();
             for (BoundaryEntry entry : catalog.values()) {
                 if (entry.status() == BoundaryStatus.ACTIVE && registry.find(entry.spec().name()).isEmpty()) {
                     activate(entry.spec());
@@ -291,6 +281,21 @@ public final class BoundaryCatalog implements AutoCloseable {
             moved.forEach(this::applyMove);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Folds the catalog events this node has not seen yet; the caller holds the lock. */
+    private void readNewEvents() {
+        while (true) {
+            ReadStart start = seen.equals(Position.NONE) ? ReadStart.edge() : ReadStart.after(seen);
+            List<Event> page = eventLog.read(new ReadRequest(adminBoundary, CATALOG, start, Direction.ASC, PAGE));
+            page.forEach(this::fold);
+            if (!page.isEmpty()) {
+                seen = page.getLast().position();
+            }
+            if (page.size() < PAGE) {
+                return;
+            }
         }
     }
 
@@ -421,6 +426,17 @@ public final class BoundaryCatalog implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "recorded the move of boundary {0} from PostgreSQL server {1} to {2}",
                 from.name(), from.server(), to);
         catchUp();
+    }
+
+    /** The server the newest {@code $BoundaryMoved} of {@code boundary} names, after reading the catalog. */
+    Optional<String> recordedServer(String boundary) {
+        lock.lock();
+        try {
+            readNewEvents();
+            return Optional.ofNullable(moved.get(boundary));
+        } finally {
+            lock.unlock();
+        }
     }
 
     private Optional<BoundarySpec> configuredSpec(String name) {

@@ -5,9 +5,11 @@ import io.orisun.api.FailedPrecondition;
 import io.orisun.api.InvalidRequest;
 import io.orisun.api.OrisunException;
 import io.orisun.api.Position;
+import io.orisun.api.Unavailable;
 import io.orisun.ccc.BoundaryMove;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -132,17 +134,29 @@ public final class BoundaryMover {
             BoundaryMove.TargetBefore before = move.inspectTarget();
             try {
                 copied = move.copy(pause);
-                catalog.recordMove(from, to, copied.checksum(), copied.head(), expected);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "moving boundary " + from.name() + " to server " + to
-                        + " failed before it was switched; the source stays in use", e);
-                pause.close();
-                try {
-                    move.dropTarget(before);
-                } catch (RuntimeException dropFailed) {
-                    e.addSuppressed(dropFailed);
+                throw undo(move, pause, before, from, to, e);
+            }
+            try {
+                catalog.recordMove(from, to, copied.checksum(), copied.head(), expected);
+            } catch (FailedPrecondition e) {
+                // Another move was recorded first: this one was not.
+                throw undo(move, pause, before, from, to, e);
+            } catch (RuntimeException e) {
+                // The record may have been saved before the failure (an answer lost, or re-pointing this node
+                // failed): then the target is the boundary's log and must stay.
+                Optional<Boolean> recorded = recorded(from, to, expected);
+                if (recorded.isEmpty()) {
+                    pause.close();
+                    throw new Unavailable("it is not known whether the move of boundary " + from.name() + " to"
+                            + " server " + to + " was recorded: the catalog cannot be read. GetBoundary tells where"
+                            + " it is; the copy on the target is kept (see the operators' guide)", e);
                 }
-                throw e;
+                if (!recorded.get()) {
+                    throw undo(move, pause, before, from, to, e);
+                }
+                LOG.log(System.Logger.Level.WARNING, "the move of boundary " + from.name() + " is recorded, but"
+                        + " applying it on this node failed; it is applied again on the next catalog poll", e);
             }
             retired = retire(move, pause, copied, from, to);
         } finally {
@@ -153,6 +167,36 @@ public final class BoundaryMover {
                 + " were paused for {4} ms", from.name(), copied.events(), from.server(), to, pauseTime.toMillis());
         return new Moved(from.name(), from.server(), to, copied.events(), copied.head(), copied.checksum(),
                 copied.copyTime(), copied.verifyTime(), pauseTime, retired);
+    }
+
+    /**
+     * Undoes a move that failed before it was recorded: releases the pause, then drops what the move created on the
+     * target. Answers {@code failure}, to be thrown.
+     */
+    private static RuntimeException undo(BoundaryMove move, BoundaryMove.Pause pause, BoundaryMove.TargetBefore before,
+                                         BoundarySpec from, String to, RuntimeException failure) {
+        LOG.log(System.Logger.Level.WARNING, "moving boundary " + from.name() + " to server " + to + " failed before"
+                + " it was switched; the source stays in use", failure);
+        pause.close();
+        try {
+            move.dropTarget(before);
+        } catch (RuntimeException dropFailed) {
+            failure.addSuppressed(dropFailed);
+        }
+        return failure;
+    }
+
+    /** Whether the catalog holds this move, read again; empty when the catalog cannot be read. */
+    private Optional<Boolean> recorded(BoundarySpec from, String to, Position expected) {
+        try {
+            if (catalog.placementPosition(from.name()).equals(expected)) {
+                return Optional.of(false);
+            }
+            return Optional.of(catalog.recordedServer(from.name()).equals(Optional.of(to)));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "reading the catalog after a failed move record failed", e);
+            return Optional.empty();
+        }
     }
 
     /**

@@ -47,15 +47,18 @@ public final class BoundaryRegistry {
     /**
      * Serves {@code boundary}, active already, from the server its spec names from now on, and tells every move
      * listener, in the order they were added. Returns false, telling no one, when the boundary is not active or is
-     * on that server already.
+     * on that server already. When a listener fails, its exception propagates and the boundary stays on its old
+     * server in this registry, so that calling again re-runs every listener.
      */
     public synchronized boolean move(BoundarySpec boundary) {
         BoundarySpec current = active.get(boundary.name());
         if (current == null || current.server().equals(boundary.server())) {
             return false;
         }
-        active.put(boundary.name(), boundary);
+        // The listeners first: if one fails, the boundary stays recorded on its old server here, and the next
+        // call (the catalog's next poll) runs them all again; each of them re-points idempotently.
         moveListeners.forEach(listener -> listener.accept(boundary));
+        active.put(boundary.name(), boundary);
         return true;
     }
 
