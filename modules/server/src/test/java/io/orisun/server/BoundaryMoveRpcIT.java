@@ -8,6 +8,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.orisun.proto.CatchUpSubscribeToEventStoreRequest;
+import io.orisun.proto.CreateBoundaryRequest;
 import io.orisun.proto.Criterion;
 import io.orisun.proto.Direction;
 import io.orisun.proto.Event;
@@ -206,6 +207,61 @@ class BoundaryMoveRpcIT {
         try (Connection source = defaultDatabase()) {
             String id = save(node, event("Back", "a5"));
             assertThat(holds(source, ORDERS + "." + ORDERS + "_orisun_es_event", id)).isTrue();
+        }
+    }
+
+    @Test
+    void of_two_moves_of_one_boundary_started_at_once_on_two_nodes_one_succeeds_and_the_copy_stays_whole()
+            throws Exception {
+        String ledger = "ledger";
+        node.admin().createBoundary(CreateBoundaryRequest.newBuilder().setName(ledger).build());
+        for (int request = 0; request < 5; request++) {
+            SaveEventsRequest.Builder batch = SaveEventsRequest.newBuilder().setBoundary(ledger);
+            for (int i = 0; i < FILL_BATCH; i++) {
+                batch.addEvents(event("Filled", "l" + (i % 10)));
+            }
+            node.eventStore().saveEvents(batch.build());
+        }
+        eventually(Duration.ofSeconds(10), () -> sibling.eventStore().getEvents(GetEventsRequest.newBuilder()
+                .setBoundary(ledger).setCount(1).build()));
+
+        CountDownLatch go = new CountDownLatch(1);
+        List<AtomicReference<Status.Code>> outcomes = List.of(new AtomicReference<>(), new AtomicReference<>());
+        List<Thread> movers = new ArrayList<>();
+        List<TestServer> on = List.of(node, sibling);
+        for (int i = 0; i < 2; i++) {
+            TestServer mover = on.get(i);
+            AtomicReference<Status.Code> outcome = outcomes.get(i);
+            movers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                outcome.set(ClientAuth.code(() -> mover.admin().withDeadlineAfter(120, TimeUnit.SECONDS)
+                        .moveBoundary(MoveBoundaryRequest.newBuilder().setBoundary(ledger).setServer("second")
+                                .build())));
+            }));
+        }
+        go.countDown();
+        for (Thread mover : movers) {
+            mover.join(Duration.ofSeconds(120));
+        }
+        List<Status.Code> codes = outcomes.stream().map(AtomicReference::get).toList();
+        System.out.printf("two concurrent moves answered %s%n", codes);
+        assertThat(codes).containsOnlyOnce(Status.Code.OK);
+        assertThat(codes).filteredOn(code -> code != Status.Code.OK).singleElement()
+                .isIn(Status.Code.FAILED_PRECONDITION, Status.Code.RESOURCE_EXHAUSTED);
+
+        try (Connection target = second.connect("orisun_moved")) {
+            String table = ledger + "." + ledger + "_orisun_es_event";
+            assertThat(count(target, table)).as("the copy the successful move made is whole").isEqualTo(5_000);
+            for (TestServer writer : on) {
+                EventToSave after = event("After", "l1");
+                eventually(Duration.ofSeconds(6), () -> writer.eventStore().saveEvents(SaveEventsRequest.newBuilder()
+                        .setBoundary(ledger).addEvents(after).build()));
+            }
+            assertThat(count(target, table)).isEqualTo(5_002);
         }
     }
 

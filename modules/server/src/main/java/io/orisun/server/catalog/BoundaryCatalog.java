@@ -381,6 +381,7 @@ public final class BoundaryCatalog implements AutoCloseable {
      * @throws FailedPrecondition when its creation has not succeeded
      */
     BoundarySpec served(String boundary) {
+        catchUp();
         BoundaryEntry entry = get(boundary);
         if (entry.status() != BoundaryStatus.ACTIVE) {
             throw new FailedPrecondition("boundary " + entry.spec().name() + " is " + entry.status() + ", not ACTIVE");
