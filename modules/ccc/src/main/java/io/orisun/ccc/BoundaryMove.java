@@ -186,6 +186,100 @@ public final class BoundaryMove {
     }
 
     /**
+     * What the target held of the boundary before a move, from {@link #inspectTarget()}: what
+     * {@link #dropTarget(TargetBefore)} may drop after a failed move and what it must leave.
+     *
+     * @param schema whether the boundary's schema existed on the target
+     * @param tables whether the boundary's event table or its Flyway history existed on the target (the history of
+     *               a boundary moved away from it stays behind)
+     */
+    public record TargetBefore(boolean schema, boolean tables) {
+    }
+
+    /**
+     * Looks at what the target holds of the boundary, before {@link #copy}.
+     *
+     * @throws Unavailable when the target cannot be reached
+     */
+    public TargetBefore inspectTarget() {
+        try (Connection connection = target.getConnection();
+             PreparedStatement schema = connection.prepareStatement(MoveStatements.SCHEMA_EXISTS);
+             PreparedStatement table = connection.prepareStatement(MoveStatements.RELATION_EXISTS)) {
+            schema.setString(1, boundary.schema());
+            table.setString(1, tables.events());
+            boolean events = answer(table);
+            table.setString(1, history());
+            return new TargetBefore(answer(schema), events || answer(table));
+        } catch (SQLException e) {
+            throw failure(e, "inspecting the target of", budget);
+        }
+    }
+
+    /**
+     * Undoes on the target what a failed move created there, so that the move can be tried again: when the
+     * boundary's tables did not exist {@code before}, drops its tables, functions and Flyway history, and then its
+     * schema if the schema did not exist either and nothing else is in it. A target that held the boundary before
+     * is left as it is. The source is not touched.
+     *
+     * @throws Unavailable when the target cannot be reached
+     */
+    public void dropTarget(TargetBefore before) {
+        if (before.tables()) {
+            LOG.log(System.Logger.Level.INFO, "the target held boundary {0} before the move; it is left as it was",
+                    boundary.name());
+            return;
+        }
+        String schema = BoundarySpec.quote(boundary.schema());
+        String history = history();
+        try (Connection connection = target.getConnection(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            try {
+                for (String sql : new String[] {
+                        MoveStatements.DROP_SAVE.formatted(tables.saveBatch()),
+                        MoveStatements.DROP_LOCK_KEY.formatted(tables.writerLockKey()),
+                        MoveStatements.DROP_TABLE.formatted(tables.events()),
+                        MoveStatements.DROP_TABLE.formatted(tables.head()),
+                        MoveStatements.DROP_TABLE.formatted(tables.lastPublished()),
+                        MoveStatements.DROP_TABLE.formatted(tables.projectorCheckpoints()),
+                        MoveStatements.DROP_TABLE.formatted(history)}) {
+                    try (StatementWatch.Watched watched = budget.watch(statement)) {
+                        statement.execute(sql);
+                    }
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+            connection.setAutoCommit(true);
+            if (!before.schema()) {
+                try {
+                    statement.execute(MoveStatements.DROP_EMPTY_SCHEMA.formatted(schema));
+                } catch (SQLException e) {
+                    // Something else was created in it meanwhile: it stays.
+                    LOG.log(System.Logger.Level.INFO, "schema {0} on the target is not empty; it is kept",
+                            boundary.schema());
+                }
+            }
+            LOG.log(System.Logger.Level.INFO, "dropped the partial copy of boundary {0} on the target",
+                    boundary.name());
+        } catch (SQLException e) {
+            throw failure(e, "dropping the copy of", budget);
+        }
+    }
+
+    /** The boundary's Flyway history table, qualified and quoted. */
+    private String history() {
+        return BoundarySpec.quote(boundary.schema()) + "." + BoundarySpec.quote(boundary.name() + "_orisun_schema_history");
+    }
+
+    private static boolean answer(PreparedStatement statement) throws SQLException {
+        try (ResultSet row = statement.executeQuery()) {
+            return row.next() && row.getBoolean(1);
+        }
+    }
+
+    /**
      * Copies the log to the target and verifies it ({@link #verify}); the target is migrated first. Runs while
      * {@code pause} is held.
      *

@@ -102,6 +102,24 @@ final class MoveStatements {
     /** Formatted with the save function and the quoted retired schema; the argument list names the function. */
     static final String RETIRE_SAVE = "ALTER FUNCTION %s(jsonb, text[], text[], text[], text[]) SET SCHEMA %s";
 
+    /** Whether a relation of the (quoted, qualified) name given as the parameter exists. */
+    static final String RELATION_EXISTS = "SELECT to_regclass(?) IS NOT NULL";
+
+    /** Whether a schema of the name given as the parameter exists. */
+    static final String SCHEMA_EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)";
+
+    /** Formatted with a table: drops it with its indexes. */
+    static final String DROP_TABLE = "DROP TABLE IF EXISTS %s";
+
+    /** Formatted with the save function. */
+    static final String DROP_SAVE = "DROP FUNCTION IF EXISTS %s(jsonb, text[], text[], text[], text[])";
+
+    /** Formatted with the writer lock key function. */
+    static final String DROP_LOCK_KEY = "DROP FUNCTION IF EXISTS %s()";
+
+    /** Formatted with a quoted schema: drops it only when nothing is left in it. */
+    static final String DROP_EMPTY_SCHEMA = "DROP SCHEMA IF EXISTS %s RESTRICT";
+
     private MoveStatements() {
     }
 }

@@ -145,6 +145,40 @@ public final class PgEventLog implements EventLog, AutoCloseable {
     }
 
     /**
+     * Serves {@code boundary}, already served, from other data sources from now on: for a boundary whose log was
+     * copied to another PostgreSQL server. Saves and reads that start after this call use {@code boundaryWrites} and
+     * {@code boundaryReads}. The old committer is closed in the background: its queued saves fail with
+     * {@link Unavailable}, and the batch it is committing gets the old server's answer (which fails once the old copy
+     * is retired), so the caller does not wait for it.
+     *
+     * @throws NotFound      when the boundary is not served
+     * @throws AlreadyExists when {@code boundary} names another schema than the one it is served from
+     * @throws Unavailable   after {@link #close()}
+     */
+    public void moveBoundary(BoundarySpec boundary, DataSource boundaryWrites, DataSource boundaryReads) {
+        Objects.requireNonNull(boundaryWrites, "boundaryWrites");
+        Objects.requireNonNull(boundaryReads, "boundaryReads");
+        Served old;
+        synchronized (this) {
+            if (closed) {
+                throw new Unavailable("the event log is shutting down");
+            }
+            old = served(boundary.name());
+            if (!old.tables().spec().schema().equals(boundary.schema())) {
+                throw new AlreadyExists("boundary " + boundary.name() + " is served from schema "
+                        + old.tables().spec().schema() + ", not " + boundary.schema());
+            }
+            BoundaryTables tables = BoundaryTables.of(boundary);
+            boundaries.put(boundary.name(), new Served(tables,
+                    new GroupCommitter(tables, boundaryWrites, settings, observer),
+                    new LogReader(boundaryReads, readBudget, observer)));
+        }
+        Thread.ofVirtual().name("orisun-committer-retire-" + boundary.name()).start(old.committer()::close);
+        LOG.log(System.Logger.Level.INFO, "boundary {0} is now saved to and read from its new server",
+                boundary.name());
+    }
+
+    /**
      * Appends the events atomically if the condition holds. Blocks until the batch holding this save has
      * committed.
      *

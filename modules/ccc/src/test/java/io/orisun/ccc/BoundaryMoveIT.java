@@ -301,4 +301,42 @@ class BoundaryMoveIT {
         assertThatThrownBy(() -> move.copy(null)).as("without a pause").isInstanceOf(FailedPrecondition.class)
                 .hasMessageContaining("not paused");
     }
+
+    @Test
+    void a_failed_move_drops_only_what_it_created_on_the_target_and_can_be_tried_again() throws Exception {
+        BoundarySpec boundary = new BoundarySpec("move_undo", "moving_undo", "");
+        Sides sides = sides();
+        BoundarySchema.apply(sides.a(), boundary);
+        fill(log(sides.a(), boundary), "move_undo", 2, 100);
+        BoundaryMove move = new BoundaryMove(boundary, sides.a(), sides.b());
+        String schemas = "SELECT count(*) FROM pg_namespace WHERE nspname = 'moving_undo'";
+        try (BoundaryMove.Pause pause = move.pause(Duration.ofSeconds(5))) {
+            BoundaryMove.TargetBefore before = move.inspectTarget();
+            assertThat(before).isEqualTo(new BoundaryMove.TargetBefore(false, false));
+            move.copy(pause);
+            assertThat(move.inspectTarget()).isEqualTo(new BoundaryMove.TargetBefore(true, true));
+            // As after a step that failed past the copy: the copy goes, and with it the schema the move created.
+            move.dropTarget(before);
+        }
+        assertThat(rows(sides.b(), schemas)).isEqualTo("0\n");
+        assertThat(rows(sides.a(), "SELECT count(*) FROM moving_undo.\"move_undo_orisun_es_event\""))
+                .as("the source untouched").isEqualTo("200\n");
+
+        // A schema that held something else before keeps it; a target that held the boundary is left alone.
+        execute(sides.b(), "CREATE SCHEMA moving_undo");
+        execute(sides.b(), "CREATE TABLE moving_undo.other (id int)");
+        try (BoundaryMove.Pause pause = move.pause(Duration.ofSeconds(5))) {
+            BoundaryMove.TargetBefore before = move.inspectTarget();
+            assertThat(before).isEqualTo(new BoundaryMove.TargetBefore(true, false));
+            assertThat(move.copy(pause).events()).as("tried again").isEqualTo(200);
+            move.dropTarget(before);
+            assertThat(rows(sides.b(), "SELECT to_regclass('moving_undo.other') IS NOT NULL, "
+                    + "to_regclass('moving_undo.\"move_undo_orisun_es_event\"') IS NULL, "
+                    + "to_regclass('moving_undo.\"move_undo_orisun_schema_history\"') IS NULL")).isEqualTo("t|t|t\n");
+            move.copy(pause);
+            move.dropTarget(move.inspectTarget());
+        }
+        assertThat(rows(sides.b(), "SELECT count(*) FROM moving_undo.\"move_undo_orisun_es_event\""))
+                .as("a target that held the boundary is left as it was").isEqualTo("200\n");
+    }
 }

@@ -70,6 +70,34 @@ class EventLogIT {
     }
 
     @Test
+    void a_moved_boundary_is_saved_to_and_read_from_its_new_database_from_then_on() throws Exception {
+        PostgresFixture.Database first = PostgresFixture.shared().newDatabase();
+        PostgresFixture.Database second = PostgresFixture.shared().newDatabase();
+        try (HikariDataSource from = first.pool(2); HikariDataSource to = second.pool(2)) {
+            BoundarySpec moving = boundary("moving_log", "public").onServer("first");
+            BoundarySchema.apply(from, moving);
+            BoundarySchema.apply(to, moving);
+            db.log.addBoundary(moving, from, from);
+            db.append("moving_log", event("m-1", "Placed", "{}"));
+
+            db.log.moveBoundary(moving.onServer("second"), to, to);
+            db.append("moving_log", event("m-2", "Placed", "{}"));
+
+            assertThat(db.readAll("moving_log")).as("read from the new database, which the copy has not reached")
+                    .extracting(Event::eventId).containsExactly("m-2");
+            try (Connection c = from.getConnection(); Statement s = c.createStatement();
+                 ResultSet row = s.executeQuery("SELECT string_agg(event_id, ',') FROM moving_log_orisun_es_event")) {
+                row.next();
+                assertThat(row.getString(1)).as("the old database keeps what it had").isEqualTo("m-1");
+            }
+            assertThatThrownBy(() -> db.log.moveBoundary(boundary("moving_log", "elsewhere"), to, to))
+                    .isInstanceOf(AlreadyExists.class);
+            assertThatThrownBy(() -> db.log.moveBoundary(boundary("never_added", "public"), to, to))
+                    .isInstanceOf(NotFound.class);
+        }
+    }
+
+    @Test
     void a_boundary_added_with_another_databases_pools_is_saved_to_and_read_from_that_database_only()
             throws Exception {
         PostgresFixture.Database other = PostgresFixture.shared().newDatabase();

@@ -106,6 +106,29 @@ public final class IndexAdmin {
     }
 
     /**
+     * Builds and lists the indexes of {@code boundary}, already served, through {@code boundaryDataSource} from now
+     * on: for a boundary whose log was copied to another PostgreSQL server. Indexes are not copied with the log;
+     * those wanted on the new server are created again there.
+     *
+     * @throws NotFound      when the boundary is not served
+     * @throws AlreadyExists when {@code boundary} names another schema than the one it is served from
+     */
+    public void moveBoundary(BoundarySpec boundary, DataSource boundaryDataSource) {
+        Objects.requireNonNull(boundaryDataSource, "boundaryDataSource");
+        BoundaryObjects existing = boundaries.get(boundary.name());
+        if (existing == null) {
+            throw new NotFound("boundary " + boundary.name() + " is not served");
+        }
+        if (!existing.spec().schema().equals(boundary.schema())) {
+            throw new AlreadyExists("boundary " + boundary.name() + " is served from schema "
+                    + existing.spec().schema() + ", not " + boundary.schema());
+        }
+        dataSources.put(boundary.name(), boundaryDataSource);
+        // The index catalog is created on the new server by the next statement that needs it.
+        catalogsReady.remove(boundary.name());
+    }
+
+    /**
      * Creates the index and waits until it is ready. Creating an index that exists with the same definition does
      * nothing; one that failed or whose build was interrupted is built again, with whichever definition is given.
      *

@@ -91,6 +91,30 @@ public final class BoundaryPublishers implements AutoCloseable {
         });
     }
 
+    /**
+     * Stops the publisher of {@code boundary}, releasing its lease on the old server, and starts one on connections
+     * of {@code boundarySessions}: for a boundary whose log was copied to another PostgreSQL server. The new loop
+     * resumes from the checkpoint copied with the log, first moved up to what the JetStream stream holds, so no
+     * event is published twice (JetStream also drops a message id it has seen) and none is skipped. Returns when
+     * the old loop has stopped (at most a few seconds).
+     *
+     * @throws Unavailable after {@link #close()}
+     */
+    public void restart(BoundarySpec boundary, PgSessions boundarySessions) {
+        Objects.requireNonNull(boundarySessions, "boundarySessions");
+        PublisherLoop old;
+        synchronized (this) {
+            if (closed) {
+                throw new Unavailable("the publishers are stopped");
+            }
+            old = loops.remove(boundary.name());
+        }
+        if (old != null) {
+            old.stop();
+        }
+        start(boundary, boundarySessions);
+    }
+
     /** Whether this node holds the publisher lease of {@code boundary} at this moment. */
     public boolean leads(String boundary) {
         PublisherLoop loop = loops.get(boundary);

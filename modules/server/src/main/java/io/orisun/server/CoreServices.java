@@ -1,6 +1,7 @@
 package io.orisun.server;
 
 import io.orisun.server.catalog.BoundaryCatalog;
+import io.orisun.server.catalog.BoundaryMover;
 import io.orisun.server.catalog.BoundaryRegistry;
 import io.orisun.server.config.OrisunConfig;
 import io.orisun.server.observe.LiveStreams;
@@ -31,9 +32,11 @@ import java.util.function.Consumer;
  * subscriptions and pub/sub (with the publishers that fill them), the open streams, and the user directory.
  *
  * <p>{@link #start} builds them in dependency order and connects each per-boundary component to the
- * {@link BoundaryRegistry} before the catalog activates the boundaries created at runtime.
+ * {@link BoundaryRegistry} before the catalog activates the boundaries created at runtime and applies the moves it
+ * records (a moved boundary's saves, reads, indexes and publisher switch to its new server).
  */
-record CoreServices(EventLog eventLog, BoundaryRegistry boundaries, BoundaryCatalog catalog, IndexAdmin indexes,
+record CoreServices(EventLog eventLog, BoundaryRegistry boundaries, BoundaryCatalog catalog, BoundaryMover mover,
+                    IndexAdmin indexes,
                     IndexAdvisor advisor, CatchUpSubscriptions catchUps, PubSub pubSub, LiveStreams streams,
                     UserDirectory users) {
 
@@ -63,8 +66,13 @@ record CoreServices(EventLog eventLog, BoundaryRegistry boundaries, BoundaryCata
         BoundaryPublishers publishers = resources.add(new BoundaryPublishers(nats, eventLog, database.direct()::connect,
                 publishing, mac, observation));
         Consumer<BoundarySpec> publish = boundary -> publishers.start(boundary, servers.of(boundary).direct()::connect);
-        boundaries.all().forEach(publish);
         boundaries.onActivated(publish);
+        // A move re-points the log first, so that the new publisher and every reader find the copy.
+        boundaries.onMoved(boundary -> {
+            eventLog.moveBoundary(boundary, servers.of(boundary).writes(), servers.of(boundary).reads());
+            indexes.moveBoundary(boundary, servers.of(boundary).admin());
+            publishers.restart(boundary, servers.of(boundary).direct()::connect);
+        });
         CatchUpSubscriptions catchUps = resources.add(new CatchUpSubscriptions(nats, eventLog, FeedSettings.of(publishing.stream()),
                 mac));
         LiveStreams streams = new LiveStreams();
@@ -83,8 +91,12 @@ record CoreServices(EventLog eventLog, BoundaryRegistry boundaries, BoundaryCata
         BoundaryCatalog catalog = resources.add(new BoundaryCatalog(eventLog, boundary -> servers.of(boundary).admin(),
                 boundaries, config.boundaries().adminBoundary(), configured, config.allServers().keySet()));
         catalog.start();
+        // Publishing the configured boundaries waits for the catalog, so that a boundary the catalog moved is
+        // published from its new server from the start rather than failing a while on the old one.
+        boundaries.all().forEach(publish);
+        BoundaryMover mover = new BoundaryMover(catalog, boundary -> servers.of(boundary).admin());
         phases.mark("boundary catalog");
-        return new CoreServices(eventLog, boundaries, catalog, indexes, advisor, catchUps, new PubSub(nats), streams,
+        return new CoreServices(eventLog, boundaries, catalog, mover, indexes, advisor, catchUps, new PubSub(nats), streams,
                 users);
     }
 

@@ -76,7 +76,7 @@ final class Listeners {
                                 CAPABILITIES)))
                 .service(AdminProto.getDescriptor(), MalformedRequests.answeringParseFailures(
                         new AdminService(advisedLog, indexes, new UserEndpoints(core.users()),
-                                new BoundaryEndpoints(core.catalog()))))
+                                new BoundaryEndpoints(core.catalog(), core.mover()))))
                 .service(HealthProto.getDescriptor(), MalformedRequests.answeringParseFailures(health.getHealthService()));
         var builder = WebServer.builder()
                 .port(config.grpc().port())

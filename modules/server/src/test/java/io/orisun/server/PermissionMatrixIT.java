@@ -70,7 +70,8 @@ class PermissionMatrixIT {
             Map.entry("orisun.Admin/GetUserCount", Needs.ADMIN),
             Map.entry("orisun.Admin/GetEventCount", Needs.ADMIN_OR_OPERATIONS),
             Map.entry("orisun.Admin/CreateIndex", Needs.ADMIN),
-            Map.entry("orisun.Admin/DropIndex", Needs.ADMIN));
+            Map.entry("orisun.Admin/DropIndex", Needs.ADMIN),
+            Map.entry("orisun.Admin/MoveBoundary", Needs.ADMIN));
 
     private static final Map<String, MethodDescriptor<?, ?>> METHODS = new HashMap<>();
 

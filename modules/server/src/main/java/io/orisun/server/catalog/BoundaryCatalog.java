@@ -10,6 +10,7 @@ import io.orisun.api.ConsistencyViolation;
 import io.orisun.api.Criterion;
 import io.orisun.api.Direction;
 import io.orisun.api.Event;
+import io.orisun.api.FailedPrecondition;
 import io.orisun.api.EventLog;
 import io.orisun.api.EventToSave;
 import io.orisun.api.InvalidRequest;
@@ -57,6 +58,12 @@ import javax.sql.DataSource;
  * ACTIVE boundaries it does not serve yet; at start it also finishes any creation left PROVISIONING by a node that
  * stopped half-way. A FAILED boundary may be created again. The configured boundaries ({@code ORISUN_BOUNDARIES},
  * {@code ORISUN_PG_SCHEMAS}) are listed as ACTIVE and as existing before the catalog.
+ *
+ * <p>A {@code $BoundaryMoved} event (boundary, from, to, checksum, head), recorded by a {@link BoundaryMover} with the
+ * same consistency check, places a boundary on another server. It wins over the placement of the configuration: a
+ * configured boundary that was moved is served from the server the catalog names, with a warning that the
+ * configured placement is stale. Every node applies it on its next read of the catalog, through
+ * {@link BoundaryRegistry#move}.
  */
 public final class BoundaryCatalog implements AutoCloseable {
 
@@ -65,10 +72,12 @@ public final class BoundaryCatalog implements AutoCloseable {
     static final String CREATED = "$BoundaryCreated";
     static final String ACTIVATED = "$BoundaryActivated";
     static final String FAILED = "$BoundaryProvisioningFailed";
+    static final String MOVED = "$BoundaryMoved";
     static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
 
     private static final Query CATALOG = Query.of(Criterion.of(Tag.of("eventType", CREATED)),
-            Criterion.of(Tag.of("eventType", ACTIVATED)), Criterion.of(Tag.of("eventType", FAILED)));
+            Criterion.of(Tag.of("eventType", ACTIVATED)), Criterion.of(Tag.of("eventType", FAILED)),
+            Criterion.of(Tag.of("eventType", MOVED)));
     private static final int MAX_DESCRIPTION_LENGTH = 1024;
     private static final int MAX_ERROR_LENGTH = 1024;
     private static final int PAGE = 500;
@@ -79,8 +88,10 @@ public final class BoundaryCatalog implements AutoCloseable {
     private final BoundaryRegistry registry;
     private final String adminBoundary;
     private final Map<String, BoundarySpec> configured = new LinkedHashMap<>();
+    private final Map<String, String> configuredServers = new LinkedHashMap<>();
     private final Set<String> servers;
     private final Map<String, BoundaryEntry> catalog = new LinkedHashMap<>();
+    private final Map<String, String> moved = new LinkedHashMap<>();
     private final Set<String> activationFailures = new HashSet<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final ScheduledExecutorService poller;
@@ -100,6 +111,7 @@ public final class BoundaryCatalog implements AutoCloseable {
         this.registry = registry;
         this.adminBoundary = adminBoundary;
         configuredBoundaries.forEach(b -> configured.put(b.name(), b));
+        configuredBoundaries.forEach(b -> configuredServers.put(b.name(), b.server()));
         this.servers = new TreeSet<>(servers);
         this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform()
                 .name("orisun-boundary-catalog").daemon().unstarted(runnable));
@@ -158,10 +170,15 @@ public final class BoundaryCatalog implements AutoCloseable {
     /** Every configured boundary, then the catalog's, in the order they were created. */
     public List<BoundaryEntry> list() {
         catchUp();
-        List<BoundaryEntry> entries = new ArrayList<>();
-        configured.values().forEach(spec -> entries.add(BoundaryEntry.configured(spec)));
-        snapshot().stream().filter(e -> !configured.containsKey(e.spec().name())).forEach(entries::add);
-        return entries;
+        lock.lock();
+        try {
+            List<BoundaryEntry> entries = new ArrayList<>();
+            configured.values().forEach(spec -> entries.add(BoundaryEntry.configured(spec)));
+            catalog.values().stream().filter(e -> !configured.containsKey(e.spec().name())).forEach(entries::add);
+            return entries;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -172,7 +189,7 @@ public final class BoundaryCatalog implements AutoCloseable {
      */
     public BoundaryEntry get(String boundary) {
         String name = BoundarySpec.requireBoundaryName(boundary);
-        BoundarySpec spec = configured.get(name);
+        BoundarySpec spec = configuredSpec(name).orElse(null);
         if (spec != null) {
             return BoundaryEntry.configured(spec);
         }
@@ -255,24 +272,30 @@ public final class BoundaryCatalog implements AutoCloseable {
     private void catchUp() {
         lock.lock();
         try {
-            while (true) {
-                ReadStart start = seen.equals(Position.NONE) ? ReadStart.edge() : ReadStart.after(seen);
-                List<Event> page = eventLog.read(new ReadRequest(adminBoundary, CATALOG, start, Direction.ASC, PAGE));
-                page.forEach(this::fold);
-                if (!page.isEmpty()) {
-                    seen = page.getLast().position();
-                }
-                if (page.size() < PAGE) {
-                    break;
-                }
-            }
+            readNewEvents();
             for (BoundaryEntry entry : catalog.values()) {
                 if (entry.status() == BoundaryStatus.ACTIVE && registry.find(entry.spec().name()).isEmpty()) {
                     activate(entry.spec());
                 }
             }
+            moved.forEach(this::applyMove);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Folds the catalog events this node has not seen yet; the caller holds the lock. */
+    private void readNewEvents() {
+        while (true) {
+            ReadStart start = seen.equals(Position.NONE) ? ReadStart.edge() : ReadStart.after(seen);
+            List<Event> page = eventLog.read(new ReadRequest(adminBoundary, CATALOG, start, Direction.ASC, PAGE));
+            page.forEach(this::fold);
+            if (!page.isEmpty()) {
+                seen = page.getLast().position();
+            }
+            if (page.size() < PAGE) {
+                return;
+            }
         }
     }
 
@@ -310,11 +333,119 @@ public final class BoundaryCatalog implements AutoCloseable {
                         (n, e) -> e.withStatus(BoundaryStatus.ACTIVE, "", event.position()));
                 case FAILED -> catalog.computeIfPresent(name,
                         (n, e) -> e.withStatus(BoundaryStatus.FAILED, data.path("error").asText(""), event.position()));
+                case MOVED -> {
+                    String to = data.path("to").asText("");
+                    if (servers.contains(to)) {
+                        moved.put(name, to);
+                        catalog.computeIfPresent(name, (n, e) -> e.withSpec(e.spec().onServer(to)));
+                    } else {
+                        LOG.log(System.Logger.Level.WARNING, "boundary {0} was moved to PostgreSQL server {1}, which"
+                                + " this node is not configured with; this node cannot serve it", name, to);
+                    }
+                }
                 default -> {
                 }
             }
         } catch (InvalidRequest e) {
             LOG.log(System.Logger.Level.WARNING, "ignoring catalog event at {0}: {1}", event.position(), e.getMessage());
+        }
+    }
+
+    /**
+     * Applies a recorded move to this node: the configured placement, if any, gives way to it (with a warning), and
+     * the boundary is served from {@code server} if it is served at all.
+     */
+    private void applyMove(String name, String server) {
+        BoundarySpec configuredSpec = configured.get(name);
+        if (configuredSpec != null && !configuredSpec.server().equals(server)) {
+            String inConfiguration = configuredServers.get(name);
+            if (!inConfiguration.equals(server)) {
+                LOG.log(System.Logger.Level.WARNING, "boundary {0} is configured on PostgreSQL server {1} but was"
+                        + " moved to {2}; the catalog wins, and the configured placement is stale: update"
+                        + " ORISUN_PG_SCHEMAS or ORISUN_BOUNDARIES", name, inConfiguration, server);
+            }
+            configured.put(name, configuredSpec.onServer(server));
+        }
+        registry.find(name).filter(spec -> !spec.server().equals(server)).ifPresent(spec -> {
+            registry.move(spec.onServer(server));
+            LOG.log(System.Logger.Level.INFO, "boundary {0} is served from PostgreSQL server {1} on this node", name,
+                    server);
+        });
+    }
+
+    /**
+     * The boundary as this node serves it, after reading the catalog.
+     *
+     * @throws InvalidRequest     for an invalid name
+     * @throws NotFound           when no boundary has that name
+     * @throws FailedPrecondition when its creation has not succeeded
+     */
+    BoundarySpec served(String boundary) {
+        catchUp();
+        BoundaryEntry entry = get(boundary);
+        if (entry.status() != BoundaryStatus.ACTIVE) {
+            throw new FailedPrecondition("boundary " + entry.spec().name() + " is " + entry.status() + ", not ACTIVE");
+        }
+        return registry.find(entry.spec().name()).orElse(entry.spec());
+    }
+
+    /** The name of the admin boundary, which holds the catalog and stays on the default server. */
+    String adminBoundary() {
+        return adminBoundary;
+    }
+
+    /** The servers a boundary may be placed on. */
+    Set<String> servers() {
+        return servers;
+    }
+
+    /** The position of the newest catalog event about {@code boundary}, which a move is recorded against. */
+    Position placementPosition(String boundary) {
+        return eventLog.latest(adminBoundary, List.of(about(boundary))).contextPosition();
+    }
+
+    /**
+     * Records that {@code from} now lives on server {@code to}, unless the catalog recorded anything about the boundary
+     * after {@code expected}, and applies it on this node: the registry's move listeners re-point the boundary
+     * before this returns.
+     *
+     * @throws FailedPrecondition when the catalog changed about the boundary (another move was recorded first)
+     */
+    void recordMove(BoundarySpec from, String to, String checksum, Position head, Position expected) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("boundary", from.name());
+        data.put("from", from.server());
+        data.put("to", to);
+        data.put("checksum", checksum);
+        data.put("head", Map.of("transaction_id", head.transactionId(), "global_id", head.globalId()));
+        try {
+            save(MOVED, data, about(from.name()), expected);
+        } catch (ConsistencyViolation e) {
+            throw new FailedPrecondition("the catalog changed about boundary " + from.name() + " while it was being"
+                    + " moved (another move was recorded first); nothing was switched", e);
+        }
+        LOG.log(System.Logger.Level.INFO, "recorded the move of boundary {0} from PostgreSQL server {1} to {2}",
+                from.name(), from.server(), to);
+        catchUp();
+    }
+
+    /** The server the newest {@code $BoundaryMoved} of {@code boundary} names, after reading the catalog. */
+    Optional<String> recordedServer(String boundary) {
+        lock.lock();
+        try {
+            readNewEvents();
+            return Optional.ofNullable(moved.get(boundary));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Optional<BoundarySpec> configuredSpec(String name) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(configured.get(name));
+        } finally {
+            lock.unlock();
         }
     }
 

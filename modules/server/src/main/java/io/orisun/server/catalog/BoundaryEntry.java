@@ -24,6 +24,10 @@ public record BoundaryEntry(BoundarySpec spec, boolean existedBeforeCatalog, Bou
         return BACKEND;
     }
 
+    BoundaryEntry withSpec(BoundarySpec newSpec) {
+        return new BoundaryEntry(newSpec, existedBeforeCatalog, status, lastError, definitionPosition, statusPosition);
+    }
+
     BoundaryEntry withStatus(BoundaryStatus newStatus, String error, Position at) {
         return new BoundaryEntry(spec, existedBeforeCatalog, newStatus, error, definitionPosition, Optional.of(at));
     }

@@ -25,6 +25,8 @@ import io.orisun.proto.ListBoundariesRequest;
 import io.orisun.proto.ListBoundariesResponse;
 import io.orisun.proto.ListUsersRequest;
 import io.orisun.proto.ListUsersResponse;
+import io.orisun.proto.MoveBoundaryRequest;
+import io.orisun.proto.MoveBoundaryResponse;
 import io.orisun.proto.ValidateCredentialsRequest;
 import io.orisun.proto.ValidateCredentialsResponse;
 
@@ -62,6 +64,11 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     @Override
     public void getBoundary(GetBoundaryRequest request, StreamObserver<GetBoundaryResponse> observer) {
         StatusMapping.unary(observer, () -> boundaries.get(request));
+    }
+
+    @Override
+    public void moveBoundary(MoveBoundaryRequest request, StreamObserver<MoveBoundaryResponse> observer) {
+        StatusMapping.unary(observer, () -> boundaries.move(request));
     }
 
     @Override

@@ -92,7 +92,8 @@ public final class AuthInterceptor implements ServerInterceptor {
             rule(AdminGrpc.getGetUserCountMethod(), Access.ADMIN_ONLY),
             rule(AdminGrpc.getGetEventCountMethod(), Access.ADMIN_OR_OPERATIONS),
             rule(AdminGrpc.getCreateIndexMethod(), Access.ADMIN_ONLY),
-            rule(AdminGrpc.getDropIndexMethod(), Access.ADMIN_ONLY));
+            rule(AdminGrpc.getDropIndexMethod(), Access.ADMIN_ONLY),
+            rule(AdminGrpc.getMoveBoundaryMethod(), Access.ADMIN_ONLY));
 
     private final Authenticator authenticator;
     private final String adminBoundary;

@@ -2,6 +2,7 @@ package io.orisun.server.rpc;
 
 import io.orisun.server.catalog.BoundaryCatalog;
 import io.orisun.server.catalog.BoundaryEntry;
+import io.orisun.server.catalog.BoundaryMover;
 import io.orisun.server.catalog.NewBoundary;
 
 import io.orisun.proto.BoundaryInfo;
@@ -13,17 +14,37 @@ import io.orisun.proto.GetBoundaryRequest;
 import io.orisun.proto.GetBoundaryResponse;
 import io.orisun.proto.ListBoundariesRequest;
 import io.orisun.proto.ListBoundariesResponse;
+import io.orisun.proto.MoveBoundaryRequest;
+import io.orisun.proto.MoveBoundaryResponse;
 
 /**
  * The boundary RPCs of {@code orisun.Admin} over the node's {@link BoundaryCatalog}: proto messages in, catalog
- * entries out. What the catalog refuses reaches the client through {@link StatusMapping}.
+ * entries out; {@code MoveBoundary} over the node's {@link BoundaryMover}. What the catalog refuses reaches the client through {@link StatusMapping}.
  */
 public final class BoundaryEndpoints {
 
     private final BoundaryCatalog catalog;
+    private final BoundaryMover mover;
 
-    public BoundaryEndpoints(BoundaryCatalog catalog) {
+    public BoundaryEndpoints(BoundaryCatalog catalog, BoundaryMover mover) {
         this.catalog = catalog;
+        this.mover = mover;
+    }
+
+    MoveBoundaryResponse move(MoveBoundaryRequest request) {
+        BoundaryMover.Moved moved = mover.move(request.getBoundary(), request.getServer());
+        return MoveBoundaryResponse.newBuilder()
+                .setBoundary(moved.boundary())
+                .setFromServer(moved.from())
+                .setToServer(moved.to())
+                .setEventCount(moved.events())
+                .setHead(ProtoMapping.position(moved.head()))
+                .setChecksum(moved.checksum())
+                .setCopyMillis(moved.copyTime().toMillis())
+                .setVerifyMillis(moved.verifyTime().toMillis())
+                .setPauseMillis(moved.pauseTime().toMillis())
+                .setRetiredSchema(moved.retiredSchema())
+                .build();
     }
 
     CreateBoundaryResponse create(CreateBoundaryRequest request) {
