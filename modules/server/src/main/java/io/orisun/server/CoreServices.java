@@ -3,6 +3,7 @@ package io.orisun.server;
 import io.orisun.server.catalog.BoundaryCatalog;
 import io.orisun.server.catalog.BoundaryMover;
 import io.orisun.server.catalog.BoundaryRegistry;
+import io.orisun.server.catalog.MoveFollowingLog;
 import io.orisun.server.config.OrisunConfig;
 import io.orisun.server.observe.LiveStreams;
 import io.orisun.server.observe.LogObservation;
@@ -73,8 +74,15 @@ record CoreServices(EventLog eventLog, BoundaryRegistry boundaries, BoundaryCata
             indexes.moveBoundary(boundary, servers.of(boundary).admin());
             publishers.restart(boundary, servers.of(boundary).direct()::connect);
         });
-        CatchUpSubscriptions catchUps = resources.add(new CatchUpSubscriptions(nats, eventLog, FeedSettings.of(publishing.stream()),
-                mac));
+        // The catalog itself lives in the admin boundary on the default server; a boundary it creates is migrated on
+        // the server the boundary is placed on. It reads nothing until it starts, below.
+        BoundaryCatalog catalog = resources.add(new BoundaryCatalog(eventLog, boundary -> servers.of(boundary).admin(),
+                boundaries, config.boundaries().adminBoundary(), configured, config.allServers().keySet()));
+        // Calls and subscriptions reach a boundary moved by another node on its new server at once, not after the
+        // next catalog poll.
+        EventLog following = new MoveFollowingLog(eventLog, boundaries, catalog::refresh);
+        CatchUpSubscriptions catchUps = resources.add(new CatchUpSubscriptions(nats, following,
+                FeedSettings.of(publishing.stream()), mac));
         LiveStreams streams = new LiveStreams();
         FunctionCounter.builder("orisun.feed.rejected.messages", catchUps, CatchUpSubscriptions::rejectedMessages)
                 .description("NATS messages the live feeds dropped because their MAC was missing or wrong")
@@ -86,17 +94,13 @@ record CoreServices(EventLog eventLog, BoundaryRegistry boundaries, BoundaryCata
         UserDirectory users = resources.add(UserDirectory.start(config.auth(), database.admin(), eventLog));
         phases.mark("users");
 
-        // The catalog itself lives in the admin boundary on the default server; a boundary it creates is migrated on
-        // the server the boundary is placed on.
-        BoundaryCatalog catalog = resources.add(new BoundaryCatalog(eventLog, boundary -> servers.of(boundary).admin(),
-                boundaries, config.boundaries().adminBoundary(), configured, config.allServers().keySet()));
         catalog.start();
         // Publishing the configured boundaries waits for the catalog, so that a boundary the catalog moved is
         // published from its new server from the start rather than failing a while on the old one.
         boundaries.all().forEach(publish);
         BoundaryMover mover = new BoundaryMover(catalog, boundary -> servers.of(boundary).admin());
         phases.mark("boundary catalog");
-        return new CoreServices(eventLog, boundaries, catalog, mover, indexes, advisor, catchUps, new PubSub(nats), streams,
+        return new CoreServices(following, boundaries, catalog, mover, indexes, advisor, catchUps, new PubSub(nats), streams,
                 users);
     }
 

@@ -164,6 +164,9 @@ class BoundaryMoveRpcIT {
                     onNode.stale.get() + onSibling.stale.get());
             assertThat(onNode.saved.get()).isPositive();
             assertThat(onSibling.saved.get()).isPositive();
+            // A node that has not read the move yet reads the catalog when the old copy fails it, and repeats the
+            // call on the new server: no caller sees the retired tables.
+            assertThat(onNode.stale.get() + onSibling.stale.get()).as("FAILED_PRECONDITION answers").isZero();
 
             List<String> log = eventIds(target, copy);
             assertThat(log).hasSize((int) count(target, copy)).doesNotHaveDuplicates()

@@ -74,6 +74,8 @@ public final class BoundaryCatalog implements AutoCloseable {
     static final String FAILED = "$BoundaryProvisioningFailed";
     static final String MOVED = "$BoundaryMoved";
     static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+    /** The least time between two reads of the catalog asked for by {@link #refresh()}. */
+    static final Duration REFRESH_SPACING = Duration.ofMillis(100);
 
     private static final Query CATALOG = Query.of(Criterion.of(Tag.of("eventType", CREATED)),
             Criterion.of(Tag.of("eventType", ACTIVATED)), Criterion.of(Tag.of("eventType", FAILED)),
@@ -97,6 +99,7 @@ public final class BoundaryCatalog implements AutoCloseable {
     private final ScheduledExecutorService poller;
     private Position seen = Position.NONE;
     private volatile boolean pollFailing;
+    private volatile long lastRefresh = System.nanoTime() - REFRESH_SPACING.toNanos();
 
     /**
      * A catalog kept in {@code adminBoundary} of {@code eventLog}, migrating each boundary through {@code admin}
@@ -480,6 +483,28 @@ public final class BoundaryCatalog implements AutoCloseable {
 
     private static Criterion about(String name) {
         return Criterion.of(Tag.of("boundary", name));
+    }
+
+    /**
+     * Reads the catalog now, as the poll does, unless it was read in the last {@link #REFRESH_SPACING}: for a node
+     * that suspects a change it has not polled yet, such as a move. Failures are logged, not thrown.
+     */
+    public void refresh() {
+        long now = System.nanoTime();
+        if (now - lastRefresh < REFRESH_SPACING.toNanos()) {
+            return;
+        }
+        lock.lock();
+        try {
+            // A caller that waited for the lock while another refreshed finds the catalog read already.
+            if (System.nanoTime() - lastRefresh < REFRESH_SPACING.toNanos()) {
+                return;
+            }
+            pollQuietly();
+            lastRefresh = System.nanoTime();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void pollQuietly() {
