@@ -11,12 +11,14 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.orisun.proto.AdminProto;
 import io.orisun.proto.EventStoreProto;
+import io.orisun.testsupport.RestartablePostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,7 +37,7 @@ class DocumentationExamplesIT {
 
     /** The pages with grpcurl examples, in the order a reader meets them; later pages build on earlier ones. */
     static final List<String> PAGES = List.of("README.md", "docs/api.md", "docs/indexes.md",
-            "docs/operators/security.md", "docs/operators/releases.md");
+            "docs/operators/security.md", "docs/operators/releases.md", "docs/operators/moving-a-boundary.md");
 
     private static final Pattern COMMAND = Pattern.compile(
             "grpcurl[^\\n]*?-d '(?<json>[^']*)'[\\s\\\\]*localhost:5005 (?<service>orisun\\.\\w+)/(?<method>\\w+)");
@@ -91,7 +93,15 @@ class DocumentationExamplesIT {
                 .extracting(Example::method).contains("SaveEvents", "GetEvents", "CatchUpSubscribeToEvents");
         assertThat(examples).extracting(Example::method)
                 .contains("SaveEvents", "GetEvents", "GetLatestByCriteria", "CreateIndex");
-        try (TestServer node = TestServer.start()) {
+        // The node has a second PostgreSQL server, named "reports", for the move of the operators' guide.
+        try (RestartablePostgres reports = RestartablePostgres.start("orisun_reports");
+             TestServer node = TestServer.start(Map.of(
+                     "ORISUN_PG_SERVERS", "reports",
+                     "ORISUN_PG_SERVER_REPORTS_HOST", reports.host(),
+                     "ORISUN_PG_SERVER_REPORTS_PORT", Integer.toString(reports.port()),
+                     "ORISUN_PG_SERVER_REPORTS_USER", reports.user(),
+                     "ORISUN_PG_SERVER_REPORTS_PASSWORD", reports.password(),
+                     "ORISUN_PG_SERVER_REPORTS_NAME", "orisun_reports"))) {
             for (Example example : examples) {
                 DynamicMessage response = call(node, example);
                 assertThat(response).as("%s/%s of %s answered", example.service(), example.method(), example.page())
