@@ -69,14 +69,8 @@ class BoundaryMoveRpcIT {
     @BeforeAll
     static void start() {
         second = RestartablePostgres.start("orisun_moved");
-        node = TestServer.start(Map.of(
-                "ORISUN_PG_SERVERS", "second",
-                "ORISUN_PG_SERVER_SECOND_HOST", second.host(),
-                "ORISUN_PG_SERVER_SECOND_PORT", Integer.toString(second.port()),
-                "ORISUN_PG_SERVER_SECOND_USER", second.user(),
-                "ORISUN_PG_SERVER_SECOND_PASSWORD", second.password(),
-                "ORISUN_PG_SERVER_SECOND_NAME", "orisun_moved",
-                "ORISUN_PG_SCHEMAS", ORDERS + ":" + ORDERS + ",orisun_admin:admin"));
+        node = TestServer.start(NamedServer.variables("second", second, "orisun_moved", Map.of(
+                "ORISUN_PG_SCHEMAS", ORDERS + ":" + ORDERS + ",orisun_admin:admin")));
         sibling = node.sibling();
     }
 

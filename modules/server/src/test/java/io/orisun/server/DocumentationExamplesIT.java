@@ -95,13 +95,8 @@ class DocumentationExamplesIT {
                 .contains("SaveEvents", "GetEvents", "GetLatestByCriteria", "CreateIndex");
         // The node has a second PostgreSQL server, named "reports", for the move of the operators' guide.
         try (RestartablePostgres reports = RestartablePostgres.start("orisun_reports");
-             TestServer node = TestServer.start(Map.of(
-                     "ORISUN_PG_SERVERS", "reports",
-                     "ORISUN_PG_SERVER_REPORTS_HOST", reports.host(),
-                     "ORISUN_PG_SERVER_REPORTS_PORT", Integer.toString(reports.port()),
-                     "ORISUN_PG_SERVER_REPORTS_USER", reports.user(),
-                     "ORISUN_PG_SERVER_REPORTS_PASSWORD", reports.password(),
-                     "ORISUN_PG_SERVER_REPORTS_NAME", "orisun_reports"))) {
+             TestServer node = TestServer.start(NamedServer.variables("reports", reports, "orisun_reports",
+                     Map.of()))) {
             for (Example example : examples) {
                 DynamicMessage response = call(node, example);
                 assertThat(response).as("%s/%s of %s answered", example.service(), example.method(), example.page())

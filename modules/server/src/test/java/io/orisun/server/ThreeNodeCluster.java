@@ -81,12 +81,7 @@ final class ThreeNodeCluster implements AutoCloseable {
             env.put("ORISUN_PG_USER", postgres.user());
             env.put("ORISUN_PG_PASSWORD", postgres.password());
             env.put("ORISUN_PG_NAME", DATABASE);
-            env.put("ORISUN_PG_SERVERS", SECOND_SERVER);
-            env.put("ORISUN_PG_SERVER_SECOND_HOST", second.host());
-            env.put("ORISUN_PG_SERVER_SECOND_PORT", String.valueOf(second.port()));
-            env.put("ORISUN_PG_SERVER_SECOND_USER", second.user());
-            env.put("ORISUN_PG_SERVER_SECOND_PASSWORD", second.password());
-            env.put("ORISUN_PG_SERVER_SECOND_NAME", SECOND_DATABASE);
+            env.putAll(NamedServer.variables(SECOND_SERVER, second, SECOND_DATABASE, Map.of()));
             env.put("ORISUN_PG_SCHEMAS", DEFAULT_BOUNDARY + ":" + SCHEMAS.get(DEFAULT_BOUNDARY) + "," + SECOND_BOUNDARY
                     + ":" + SCHEMAS.get(SECOND_BOUNDARY) + ":" + SECOND_SERVER + "," + ADMIN_BOUNDARY + ":"
                     + SCHEMAS.get(ADMIN_BOUNDARY));

@@ -66,14 +66,8 @@ class TwoPostgresServersIT {
     @BeforeAll
     static void start() {
         second = RestartablePostgres.start("orisun_second");
-        node = TestServer.start(Map.of(
-                "ORISUN_PG_SERVERS", "second",
-                "ORISUN_PG_SERVER_SECOND_HOST", second.host(),
-                "ORISUN_PG_SERVER_SECOND_PORT", Integer.toString(second.port()),
-                "ORISUN_PG_SERVER_SECOND_USER", second.user(),
-                "ORISUN_PG_SERVER_SECOND_PASSWORD", second.password(),
-                "ORISUN_PG_SERVER_SECOND_NAME", "orisun_second",
-                "ORISUN_PG_SCHEMAS", NEAR + ":near," + FAR + ":far:second,orisun_admin:admin"));
+        node = TestServer.start(NamedServer.variables("second", second, "orisun_second", Map.of(
+                "ORISUN_PG_SCHEMAS", NEAR + ":near," + FAR + ":far:second,orisun_admin:admin")));
     }
 
     @AfterAll
